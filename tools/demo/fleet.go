@@ -30,13 +30,33 @@ type Fleet struct {
 	OutboxDir string
 }
 
-// Incident is the scripted problem on orders-prod.
+// Incident is the scripted problem on orders-prod. A slow-query storm starts at Start on the writer of the
+// time (OldWriter); its CPU pins at ~95% and at FailoverAt Aurora fails over to Writer (the current writer),
+// where the storm goes on until End (40 minutes in all). LaggingReader's replica lag spikes during the storm.
 type Incident struct {
 	Start, End    time.Time // the 40-minute slow-query storm
-	Writer        string    // the instance whose CPU hits ~95%
+	OldWriter     string    // writer until FailoverAt (orders-prod-2)
+	Writer        string    // writer from FailoverAt on (orders-prod-1, the current writer)
 	LaggingReader string    // the reader with replica lag during the storm
-	FailoverAt    time.Time // a failover event (test failover the day before)
-	OSUpgradeDue  time.Time // forced os-upgrade date (5 days ahead)
+	FailoverAt    time.Time // the failover, 25 minutes into the storm
+	RebootAt      time.Time // a reboot of LaggingReader after the storm
+	OSUpgradeDue  time.Time // forced os-upgrade date on OSUpgradeOn (5 days ahead)
+	OSUpgradeOn   string
+}
+
+// WriterAt returns the id of the writer of cluster id at t (the demo's only role change is the failover).
+func (f *Fleet) WriterAt(id string, t time.Time) string {
+	if id == "orders-prod" && t.Before(f.Incident.FailoverAt) {
+		return f.Incident.OldWriter
+	}
+	if c := f.Cluster(id); c != nil {
+		for _, m := range c.Members {
+			if m.Writer {
+				return m.ID
+			}
+		}
+	}
+	return ""
 }
 
 // Cluster is one simulated DB cluster.
@@ -98,9 +118,11 @@ func New(now time.Time) *Fleet {
 	storm := now.Add(-6 * time.Hour).Truncate(time.Hour).Add(10 * time.Minute)
 	f.Incident = Incident{
 		Start: storm, End: storm.Add(40 * time.Minute),
-		Writer: "orders-prod-1", LaggingReader: "orders-prod-3",
-		FailoverAt:   now.Add(-26 * time.Hour).Truncate(time.Minute),
+		OldWriter: "orders-prod-2", Writer: "orders-prod-1", LaggingReader: "orders-prod-3",
+		FailoverAt:   storm.Add(25 * time.Minute),
+		RebootAt:     storm.Add(55 * time.Minute),
 		OSUpgradeDue: now.Add(5 * 24 * time.Hour).Truncate(24 * time.Hour),
+		OSUpgradeOn:  "orders-prod-1",
 	}
 	created := now.AddDate(-1, -2, 0).Truncate(24 * time.Hour)
 
