@@ -122,9 +122,41 @@ func New[In any, Out Texter](spec Spec, fn func(context.Context, In) (Out, error
 		if err != nil {
 			return nil, err
 		}
+		fillNilSlices(reflect.ValueOf(&res).Elem())
 		return mcp.NewToolResultStructured(res, res.Text()), nil
 	}
 	return t
+}
+
+// fillNilSlices replaces nil slices with empty ones throughout v, so structured content never carries null
+// where the output schema declares an array (empty slices with omitempty are still omitted).
+func fillNilSlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			fillNilSlices(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				fillNilSlices(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			if v.CanSet() {
+				v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			}
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			fillNilSlices(v.Index(i))
+		}
+	case reflect.Map:
+		if v.IsNil() && v.CanSet() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+	}
 }
 
 // call runs fn and turns a panic into an error, so one broken tool cannot take the server down.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
@@ -27,7 +28,10 @@ type Session struct {
 // an initialized mcp-go in-process client speaking 2025-11-25.
 func Client(t *testing.T, list []tools.Tool) *Session {
 	t.Helper()
-	s := tools.NewServer(tools.ServerOptions{Name: "kida-mcp", Version: "test", Classify: awsclient.Classify}, list)
+	// Output-schema validation is on in tests: a result whose structured content does not match the tool's
+	// output schema (e.g. null where an array is declared) becomes an error and fails Decode.
+	s := tools.NewServer(tools.ServerOptions{Name: "kida-mcp", Version: "test", Classify: awsclient.Classify,
+		Extra: []server.ServerOption{server.WithOutputSchemaValidation()}}, list)
 	c, err := client.NewInProcessClientWithOptions(s, client.WithProtocolVersion(mcp.LATEST_PROTOCOL_VERSION))
 	if err != nil {
 		t.Fatal(err)
