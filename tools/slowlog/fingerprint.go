@@ -1,0 +1,408 @@
+package slowlog
+
+import (
+	"bytes"
+	"encoding/hex"
+	"hash/fnv"
+)
+
+// Fingerprinter turns SQL text into its class fingerprint: the pt-query-digest idea (lower case, comments
+// dropped, literals → ?, IN lists → in(?+), multi-row VALUES → values(?+), LIMIT forms → limit ?, optional
+// digits-in-identifier collapsing) on a real lexer, with canonical spacing so that case, whitespace,
+// backtick and operator-spacing variants of one statement fall into one class. A Fingerprinter reuses its
+// buffers; it is not safe for concurrent use.
+type Fingerprinter struct {
+	// KeepDigits keeps digits inside identifiers (sbtest1 and sbtest2 stay apart). The default collapses them
+	// like pt-query-digest (sbtest?, events_?_?).
+	KeepDigits bool
+
+	toks []token
+	out  []byte
+	src  []byte
+	last int // kind of the last emitted element, see emit
+}
+
+// emitted element kinds (for spacing).
+const (
+	eNone   = iota
+	eWord   // identifier, non-spacing keyword
+	eKw     // keyword after which "(" gets a space and +/- are unary
+	eLit    // ?
+	eOpen   // ( [
+	eClose  // ) ]
+	eComma  // ,
+	eDot    // . ::
+	eOp     // other operators
+	eSemi   // ;
+	eAt     // @
+	eQuoted // quoted identifier
+)
+
+// keywords after which "(" is preceded by a space and a sign starts a literal.
+var spaceKeywords = map[string]bool{
+	"as": true, "and": true, "or": true, "not": true, "on": true, "from": true, "join": true, "where": true,
+	"exists": true, "select": true, "by": true, "when": true, "then": true, "else": true, "union": true,
+	"all": true, "any": true, "some": true, "into": true, "using": true, "with": true, "over": true, "is": true,
+	"like": true, "between": true, "case": true, "set": true, "having": true, "limit": true, "offset": true,
+	"returning": true, "lateral": true, "distinct": true, "return": true, "interval": true, "elseif": true,
+	"div": true, "mod": true, "regexp": true, "xor": true, "escape": true, "default": true, "do": true,
+	"table": true, "update": true, "delete": true, "insert": true, "replace": true, "within": true,
+}
+
+// Fingerprint returns the fingerprint of sql. The result aliases the Fingerprinter's buffer and is valid
+// until the next call.
+func (f *Fingerprinter) Fingerprint(sql []byte, d Dialect) []byte {
+	f.out = f.out[:0]
+	f.last = eNone
+	sql = bytes.TrimSpace(sql)
+	if bytes.HasPrefix(sql, []byte("administrator command: ")) {
+		f.out = append(f.out, bytes.TrimRight(sql, "; ")...)
+		return f.out
+	}
+	if d == MySQL && bytes.HasPrefix(sql, []byte("SELECT /*!40001 SQL_NO_CACHE */ * FROM `")) {
+		return append(f.out, "mysqldump"...)
+	}
+	f.src = sql
+	f.toks = lex(sql, d, f.toks)
+	toks := f.toks
+	for len(toks) > 0 && f.isOp(toks[len(toks)-1], ";") {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) == 0 {
+		return f.out
+	}
+	first := toks[0]
+	if first.kind == tWord && f.wordIs(first, "call") && len(toks) > 1 && (toks[1].kind == tWord || toks[1].kind == tQuoted) {
+		f.out = append(f.out, "call "...)
+		f.appendLower(f.text(toks[1]), false)
+		return f.out
+	}
+	if first.kind == tWord && f.wordIs(first, "use") && len(toks) == 2 {
+		return append(f.out, "use ?"...)
+	}
+	f.render(toks)
+	return f.out
+}
+
+func (f *Fingerprinter) text(t token) []byte { return f.src[t.start:t.end] }
+
+func (f *Fingerprinter) isOp(t token, op string) bool {
+	return t.kind == tOp && int(t.end-t.start) == len(op) && string(f.src[t.start:t.end]) == op
+}
+
+// wordIs compares a word token case-insensitively with a lower-case ASCII keyword.
+func (f *Fingerprinter) wordIs(t token, kw string) bool {
+	if t.kind != tWord || int(t.end-t.start) != len(kw) {
+		return false
+	}
+	for i := 0; i < len(kw); i++ {
+		c := f.src[int(t.start)+i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != kw[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Fingerprinter) isLiteral(t token) bool {
+	switch t.kind {
+	case tString, tNumber, tParam:
+		return true
+	case tWord:
+		return f.wordIs(t, "null") || f.wordIs(t, "true") || f.wordIs(t, "false")
+	}
+	return false
+}
+
+// matching returns the index of the token closing the bracket at toks[i] (len(toks) when unbalanced).
+func (f *Fingerprinter) matching(toks []token, i int) int {
+	open := f.src[toks[i].start]
+	closeB := byte(')')
+	if open == '[' {
+		closeB = ']'
+	}
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind != tOp || toks[j].end-toks[j].start != 1 {
+			continue
+		}
+		switch f.src[toks[j].start] {
+		case open:
+			depth++
+		case closeB:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(toks)
+}
+
+// literalList reports whether toks[i+1:j] (inside brackets) holds only literals, commas, signs and nested
+// bracketed literal tuples.
+func (f *Fingerprinter) literalList(toks []token, i, j int) bool {
+	if j >= len(toks) {
+		return false
+	}
+	for k := i + 1; k < j; k++ {
+		t := toks[k]
+		if f.isLiteral(t) {
+			continue
+		}
+		if t.kind == tOp && t.end-t.start == 1 {
+			switch f.src[t.start] {
+			case ',', '(', ')', '-', '+':
+				continue
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func (f *Fingerprinter) render(toks []token) {
+	skipTuplesAfter := -1 // after this index, drop ", ( ... )" VALUES tuples
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i == skipTuplesAfter+1 && skipTuplesAfter >= 0 {
+			for i+1 < len(toks) && f.isOp(toks[i], ",") && f.isOp(toks[i+1], "(") {
+				i = f.matching(toks, i+1) + 1
+			}
+			skipTuplesAfter = -1
+			if i >= len(toks) {
+				return
+			}
+			t = toks[i]
+		}
+		switch t.kind {
+		case tString, tNumber, tParam:
+			f.emitLit()
+		case tQuoted:
+			f.emitQuoted(t)
+		case tWord:
+			switch {
+			case f.wordIs(t, "null") || f.wordIs(t, "true") || f.wordIs(t, "false"):
+				f.emitLit()
+			case (f.wordIs(t, "in") || f.wordIs(t, "values") || f.wordIs(t, "value")) && i+1 < len(toks) && f.isOp(toks[i+1], "("):
+				isIn := f.wordIs(t, "in")
+				j := f.matching(toks, i+1)
+				if f.literalList(toks, i+1, j) {
+					if isIn {
+						f.emit(eWord, "in(?+)")
+						f.last = eClose
+					} else {
+						f.emit(eWord, "values(?+)")
+						f.last = eClose
+						skipTuplesAfter = j
+					}
+					i = j
+					if !isIn {
+						// drop the following tuples right away
+						for i+2 < len(toks) && f.isOp(toks[i+1], ",") && f.isOp(toks[i+2], "(") {
+							i = f.matching(toks, i+2)
+						}
+						skipTuplesAfter = -1
+					}
+					continue
+				}
+				if isIn {
+					f.emit(eWord, "in")
+				} else {
+					f.emit(eWord, "values")
+					skipTuplesAfter = j
+				}
+			case f.wordIs(t, "limit"):
+				f.emit(eKw, "limit")
+				// limit ?, ? | limit ? offset ?  → limit ?
+				if i+1 < len(toks) && f.isLiteral(toks[i+1]) {
+					f.emitLit()
+					i++
+					if i+2 < len(toks) && (f.isOp(toks[i+1], ",") || f.wordIs(toks[i+1], "offset")) && f.isLiteral(toks[i+2]) {
+						i += 2
+					}
+				}
+			default:
+				f.emitWord(t)
+			}
+		case tOp:
+			op := f.text(t)
+			if len(op) == 1 && (op[0] == '-' || op[0] == '+') && i+1 < len(toks) && toks[i+1].kind == tNumber && f.unaryContext() {
+				f.emitLit()
+				i++
+				continue
+			}
+			if len(op) == 1 && (op[0] == '(' || op[0] == '[') {
+				j := f.matching(toks, i)
+				if op[0] == '[' && f.literalList(toks, i, j) && j > i+1 {
+					f.space(eOpen, true)
+					f.out = append(f.out, "[?+]"...)
+					f.last = eClose
+					i = j
+					continue
+				}
+			}
+			f.emitOp(op)
+		}
+	}
+}
+
+func (f *Fingerprinter) unaryContext() bool {
+	switch f.last {
+	case eNone, eKw, eOpen, eComma, eOp, eDot, eSemi:
+		return true
+	}
+	return false
+}
+
+// space writes the separator before an element of kind k.
+func (f *Fingerprinter) space(k int, open bool) {
+	switch f.last {
+	case eNone, eOpen, eDot, eAt:
+		return
+	}
+	switch k {
+	case eClose, eComma, eDot, eSemi:
+		return
+	}
+	if open {
+		// "(" after a function name or quoted identifier: no space; after keywords, operators, ")": space
+		switch f.last {
+		case eWord, eQuoted:
+			return
+		}
+	}
+	f.out = append(f.out, ' ')
+}
+
+func (f *Fingerprinter) emit(k int, s string) {
+	f.space(k, false)
+	f.out = append(f.out, s...)
+	f.last = k
+}
+
+func (f *Fingerprinter) emitLit() {
+	f.space(eLit, false)
+	f.out = append(f.out, '?')
+	f.last = eLit
+}
+
+func (f *Fingerprinter) emitOp(op []byte) {
+	k := eOp
+	open := false
+	if len(op) == 1 {
+		switch op[0] {
+		case '(', '[':
+			k, open = eOpen, true
+		case ')', ']':
+			k = eClose
+		case ',':
+			k = eComma
+		case '.':
+			k = eDot
+		case ';':
+			k = eSemi
+		case '@':
+			k = eAt
+		}
+	} else if string(op) == "::" {
+		k = eDot
+	}
+	f.space(k, open)
+	f.out = append(f.out, op...)
+	f.last = k
+}
+
+func (f *Fingerprinter) emitWord(t token) {
+	w := f.text(t)
+	k := eWord
+	if len(w) <= 9 {
+		var buf [9]byte
+		for i := range w {
+			c := w[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if spaceKeywords[string(buf[:len(w)])] {
+			k = eKw
+		}
+	}
+	f.space(k, false)
+	f.appendLower(w, !f.KeepDigits)
+	f.last = k
+}
+
+func (f *Fingerprinter) emitQuoted(t token) {
+	w := f.text(t)
+	inner := w[1:]
+	if len(inner) > 0 && inner[len(inner)-1] == w[0] {
+		inner = inner[:len(inner)-1]
+	}
+	simple := len(inner) > 0
+	for _, c := range inner {
+		if !(c == '_' || c == '$' || c >= 0x80 || isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <= 'z') {
+			simple = false
+			break
+		}
+	}
+	f.space(eQuoted, false)
+	if simple {
+		f.appendLower(inner, !f.KeepDigits)
+	} else {
+		f.out = append(f.out, w[0])
+		f.appendLower(inner, false)
+		f.out = append(f.out, w[0])
+	}
+	f.last = eQuoted
+}
+
+// appendLower appends w lower-cased (ASCII), replacing each run of digits with ? when collapse is set.
+func (f *Fingerprinter) appendLower(w []byte, collapse bool) {
+	inDigits := false
+	for _, c := range w {
+		if collapse && isDigit(c) {
+			if !inDigits {
+				f.out = append(f.out, '?')
+				inDigits = true
+			}
+			continue
+		}
+		inDigits = false
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		f.out = append(f.out, c)
+	}
+}
+
+// ClassID is the stable id of a fingerprint: 16 hex digits of its 64-bit FNV-1a hash.
+func ClassID(fingerprint string) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(fingerprint))
+	var b [8]byte
+	return hex.EncodeToString(h.Sum(b[:0]))
+}
+
+// Mask returns sql with every string and numeric literal replaced by ?, keeping its text otherwise (case,
+// spacing, comments). Used for examples, so that literals (customer data) do not leave the database logs by
+// default.
+func Mask(sql []byte, d Dialect) string {
+	toks := lex(sql, d, nil)
+	var b []byte
+	prev := 0
+	for _, t := range toks {
+		switch t.kind {
+		case tString, tNumber:
+			b = append(b, sql[prev:t.start]...)
+			b = append(b, '?')
+			prev = int(t.end)
+		}
+	}
+	b = append(b, sql[prev:]...)
+	return string(b)
+}
