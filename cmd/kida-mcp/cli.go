@@ -23,7 +23,7 @@ import (
 func toolsCmd(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("kida-mcp tools", flag.ContinueOnError)
 	fs.SetOutput(out)
-	format := fs.String("format", "markdown", "markdown or json")
+	format := fs.String("format", "markdown", "markdown, json, or flags (the flag/env table)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,6 +31,9 @@ func toolsCmd(args []string, out io.Writer) error {
 	switch *format {
 	case "markdown":
 		_, err := io.WriteString(out, catalogueMarkdown(list))
+		return err
+	case "flags":
+		_, err := io.WriteString(out, flagsMarkdown())
 		return err
 	case "json":
 		defs := make([]mcp.Tool, len(list))
@@ -42,6 +45,20 @@ func toolsCmd(args []string, out io.Writer) error {
 		return enc.Encode(map[string]any{"tools": defs})
 	}
 	return fmt.Errorf("--format %q: want markdown or json", *format)
+}
+
+// flagsMarkdown renders the flag/env table (the README embeds this output).
+func flagsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| flag | env | default | meaning |\n|---|---|---|---|\n")
+	for _, f := range Flags() {
+		def := f.Default
+		if def == "" {
+			def = "—"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | %s | %s |\n", f.Name, f.Env, tools.Cell(def), tools.Cell(f.Usage))
+	}
+	return b.String()
 }
 
 // catalogueMarkdown renders the toolset and tool tables (the README embeds this output).

@@ -35,6 +35,11 @@ func newMCPServer(ctx context.Context, cfg Config, logger *slog.Logger) (*server
 	}
 	s := tools.NewServer(tools.ServerOptions{
 		Name: "kida-mcp", Version: version, Logger: logger, Classify: awsclient.Classify,
+		Extra: []server.ServerOption{
+			server.WithResourceCapabilities(true, false),
+			server.WithPromptCapabilities(false),
+			server.WithCompletions(),
+		},
 	}, list)
 	return s, list, nil
 }
