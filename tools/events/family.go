@@ -1,0 +1,11 @@
+package events
+
+import (
+	"github.com/kida-mcp/kida-mcp/tools"
+	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+)
+
+// Tools returns the events toolset.
+func Tools(c awsclient.Clients, env tools.Env) []tools.Tool {
+	return []tools.Tool{getEventsTool(c, env)}
+}
