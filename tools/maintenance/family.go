@@ -1,0 +1,11 @@
+package maintenance
+
+import (
+	"github.com/kida-mcp/kida-mcp/tools"
+	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+)
+
+// Tools returns the maintenance toolset.
+func Tools(c awsclient.Clients, env tools.Env) []tools.Tool {
+	return []tools.Tool{pendingTool(c, env)}
+}
