@@ -235,7 +235,9 @@ type failingClients struct {
 	err error
 }
 
-func (f failingClients) RDS(region string) awsclient.RDSAPI { return failingRDS{f.Fleet.RDS(region), f.err} }
+func (f failingClients) RDS(region string) awsclient.RDSAPI {
+	return failingRDS{f.Fleet.RDS(region), f.err}
+}
 
 type failingRDS struct {
 	awsclient.RDSAPI
