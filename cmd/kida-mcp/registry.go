@@ -4,15 +4,17 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/audit"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/perf"
 )
 
 // allTools is the one registration site: every family's tools, concatenated in toolset order.
-func allTools(c awsclient.Clients, env tools.Env, _ Config) []tools.Tool {
+func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
 	var all []tools.Tool
 	all = append(all, cluster.Tools(c, env)...)
 	all = append(all, perf.Tools(c, env)...)
 	all = append(all, audit.Tools(c, env)...)
+	all = append(all, check.Tools(c, env, check.NewStore(cfg.ReportDir, 0))...)
 	return all
 }
