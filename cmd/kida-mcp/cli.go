@@ -162,9 +162,9 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	return nil
 }
 
-// check describes each configured (or given) cluster — every demo cluster with --demo and no ids — and prints
+// checkCmd describes each configured (or given) cluster — every demo cluster with --demo and no ids — and prints
 // topology and findings. Exit status 1 when any cluster failed, after printing the others.
-func check(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+func checkCmd(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	logger, closeLog, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return serve(ctx, cfg, stdin, stdout, stderr) })
 	case "check":
-		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return check(ctx, cfg, stdout, stderr) })
+		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return checkCmd(ctx, cfg, stdout, stderr) })
 	case "call":
 		err = callCmd(ctx, rest, stdout, stderr, getenv)
 	case "tools":

@@ -169,9 +169,9 @@ func TestConfigPrecedenceAndValidation(t *testing.T) {
 	}
 	bad := map[string][]string{
 		"refusing to listen on 0.0.0.0:8080 without a bearer token": {"--transport", "http", "--addr", "0.0.0.0:8080"},
-		"--transport / KIDA_TRANSPORT":                               {"--transport", "sse"},
-		"--cloudwatch-protocol":                                      {"--cloudwatch-protocol", "xml"},
-		"--max-attempts":                                             {"--max-attempts", "0"},
+		"--transport / KIDA_TRANSPORT":                              {"--transport", "sse"},
+		"--cloudwatch-protocol":                                     {"--cloudwatch-protocol", "xml"},
+		"--max-attempts":                                            {"--max-attempts", "0"},
 	}
 	for want, args := range bad {
 		if _, err := parseConfig("serve", args, env(), io.Discard); err == nil || !strings.Contains(err.Error(), want) {
