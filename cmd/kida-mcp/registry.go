@@ -2,18 +2,28 @@ package main
 
 import (
 	"github.com/kida-mcp/kida-mcp/tools"
+	"github.com/kida-mcp/kida-mcp/tools/alarms"
 	"github.com/kida-mcp/kida-mcp/tools/audit"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
+	"github.com/kida-mcp/kida-mcp/tools/events"
+	"github.com/kida-mcp/kida-mcp/tools/maintenance"
+	"github.com/kida-mcp/kida-mcp/tools/metrics"
 	"github.com/kida-mcp/kida-mcp/tools/perf"
+	"github.com/kida-mcp/kida-mcp/tools/slowlog"
 )
 
 // allTools is the one registration site: every family's tools, concatenated in toolset order.
 func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
 	var all []tools.Tool
 	all = append(all, cluster.Tools(c, env)...)
+	all = append(all, metrics.Tools(c, env)...)
+	all = append(all, events.Tools(c, env)...)
+	all = append(all, maintenance.Tools(c, env)...)
+	all = append(all, slowlog.Tools(c, env)...)
 	all = append(all, perf.Tools(c, env)...)
+	all = append(all, alarms.Tools(c, env)...)
 	all = append(all, audit.Tools(c, env)...)
 	all = append(all, check.Tools(c, env, check.NewStore(cfg.ReportDir, 0))...)
 	return all
