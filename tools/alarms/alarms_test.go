@@ -787,3 +787,44 @@ func BenchmarkListFrom1000Alarms(b *testing.B) {
 		}
 	}
 }
+
+// The demo behaves like CloudWatch where it matters: composite alarms only when asked, filters, paging and
+// a 14-day history.
+func TestDemoAlarmSemantics(t *testing.T) {
+	f := demo.New(now)
+	cw := f.CloudWatch(demo.Region)
+	ctx := context.Background()
+	out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
+	if err != nil || len(out.CompositeAlarms) != 0 || len(out.MetricAlarms) == 0 {
+		t.Fatalf("default: %d composite %d metric %v", len(out.CompositeAlarms), len(out.MetricAlarms), err)
+	}
+	out, _ = cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("orders-prod"), StateValue: cwtypes.StateValueInsufficientData})
+	if len(out.MetricAlarms) != 1 || aws.ToString(out.MetricAlarms[0].AlarmName) != "orders-prod-reader-dbload" {
+		t.Errorf("prefix+state must both apply: %d", len(out.MetricAlarms))
+	}
+	n, pages := 0, 0
+	in := &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm, cwtypes.AlarmTypeCompositeAlarm}, MaxRecords: aws.Int32(3)}
+	for {
+		out, err := cw.DescribeAlarms(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(out.MetricAlarms) + len(out.CompositeAlarms)
+		pages++
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if n != 9 || pages != 3 {
+		t.Errorf("paging: %d alarms in %d pages", n, pages)
+	}
+	h, err := cw.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: aws.String("orders-prod-degraded")})
+	if err != nil || len(h.AlarmHistoryItems) != 0 {
+		t.Errorf("composite history is hidden without AlarmTypes: %d", len(h.AlarmHistoryItems))
+	}
+	h, _ = cw.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: aws.String("orders-prod-writer-cpu-high"), ScanBy: cwtypes.ScanByTimestampAscending})
+	if len(h.AlarmHistoryItems) != 2 || !strings.Contains(aws.ToString(h.AlarmHistoryItems[0].HistorySummary), "from OK to ALARM") {
+		t.Errorf("writer cpu history %+v", h.AlarmHistoryItems)
+	}
+}

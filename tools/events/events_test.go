@@ -426,3 +426,46 @@ func BenchmarkList(b *testing.B) {
 		}
 	}
 }
+
+// The demo behaves like RDS where it matters to List: one hour by default, 14 days at most, filters, paging.
+func TestDemoDescribeEventsSemantics(t *testing.T) {
+	f := demo.New(now)
+	api := f.RDS(demo.Region)
+	ctx := context.Background()
+	count := func(in *rds.DescribeEventsInput) int {
+		n := 0
+		for {
+			out, err := api.DescribeEvents(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(out.Events)
+			if out.Marker == nil {
+				return n
+			}
+			in.Marker = out.Marker
+		}
+	}
+	// default: the last hour only (the storm was six hours ago)
+	if n := count(&rds.DescribeEventsInput{SourceType: "db-cluster", SourceIdentifier: aws.String("orders-prod")}); n != 0 {
+		t.Errorf("default window returned %d cluster events", n)
+	}
+	if n := count(&rds.DescribeEventsInput{SourceType: "db-cluster", SourceIdentifier: aws.String("orders-prod"), Duration: aws.Int32(24 * 60)}); n != 2 {
+		t.Errorf("Duration 24h: %d failover events", n)
+	}
+	// never older than 14 days, even when asked
+	all := count(&rds.DescribeEventsInput{StartTime: aws.Time(now.Add(-60 * 24 * time.Hour)), EndTime: aws.Time(now), MaxRecords: aws.Int32(20)})
+	inRetention := count(&rds.DescribeEventsInput{StartTime: aws.Time(now.Add(-Retention)), EndTime: aws.Time(now)})
+	if all != inRetention || all < 60 {
+		t.Errorf("60 days: %d, 14 days: %d", all, inRetention)
+	}
+	if n := count(&rds.DescribeEventsInput{StartTime: aws.Time(now.Add(-Retention)), EndTime: aws.Time(now), EventCategories: []string{"failover"}}); n != 2 {
+		t.Errorf("failover category: %d", n)
+	}
+	if _, err := api.DescribeEvents(ctx, &rds.DescribeEventsInput{SourceIdentifier: aws.String("orders-prod")}); err == nil || !strings.Contains(err.Error(), "source type") {
+		t.Errorf("identifier without type: %v", err)
+	}
+	if _, err := api.DescribeEvents(ctx, &rds.DescribeEventsInput{MaxRecords: aws.Int32(5)}); err == nil {
+		t.Error("MaxRecords 5 must be rejected (20–100)")
+	}
+}
