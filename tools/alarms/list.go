@@ -234,7 +234,7 @@ func fromMetric(m cwtypes.MetricAlarm, scope string, loc *time.Location) Alarm {
 		a.Metric = "metric math"
 	}
 	a.Condition = condition(spec.stat, m.ComparisonOperator, aws.ToFloat64(m.Threshold), m.Threshold != nil,
-		aws.ToInt32(m.DatapointsToAlarm), aws.ToInt32(m.EvaluationPeriods), spec.period)
+		aws.ToInt32(m.DatapointsToAlarm), aws.ToInt32(m.EvaluationPeriods), spec.period, byteMetrics[spec.metric])
 	setSince(&a, m.StateTransitionedTimestamp, m.StateUpdatedTimestamp, loc)
 	return a
 }
@@ -303,13 +303,22 @@ var opSymbols = map[cwtypes.ComparisonOperator]string{
 	cwtypes.ComparisonOperatorLessThanOrEqualToThreshold:    "<=",
 }
 
-func condition(stat string, op cwtypes.ComparisonOperator, th float64, hasTh bool, dp, ev, period int32) string {
+// byteMetrics are RDS metrics measured in bytes, whose thresholds read better as GiB/TiB.
+var byteMetrics = map[string]bool{
+	"FreeableMemory": true, "FreeLocalStorage": true, "FreeStorageSpace": true, "VolumeBytesUsed": true,
+	"AuroraVolumeBytesLeftTotal": true, "SwapUsage": true, "TransactionLogsDiskUsage": true, "ReplicationSlotDiskUsage": true,
+}
+
+func condition(stat string, op cwtypes.ComparisonOperator, th float64, hasTh bool, dp, ev, period int32, bytes bool) string {
 	sym, ok := opSymbols[op]
 	if !ok {
 		sym = string(op)
 	}
 	s := strings.TrimSpace(stat + " " + sym)
-	if hasTh {
+	switch {
+	case hasTh && bytes:
+		s += " " + tools.Bytes(th)
+	case hasTh:
 		s += " " + tools.Num(th, 6)
 	}
 	if dp == 0 {

@@ -39,8 +39,11 @@ func (o RecommendOutput) Text() string {
 	rows := make([][]string, 0, len(o.Items))
 	for _, it := range o.Items {
 		existing := strings.Join(it.Existing, ", ")
-		if it.Note != "" {
-			existing = strings.TrimSpace(existing + " — " + it.Note)
+		switch {
+		case it.Note != "" && existing != "":
+			existing += " — " + it.Note
+		case it.Note != "":
+			existing = it.Note
 		}
 		rows = append(rows, []string{it.Status, it.Series, it.Metric, fmt.Sprintf("%s %s %s, %d/%d x %ds", it.Statistic,
 			opSymbols[cwComparison(it.Comparison)], humanThreshold(it.Threshold, it.Unit), it.DatapointsToAlarm, it.EvaluationPeriods, it.Period), orDash(existing)})
