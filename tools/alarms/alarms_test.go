@@ -828,3 +828,21 @@ func TestDemoAlarmSemantics(t *testing.T) {
 		t.Errorf("writer cpu history %+v", h.AlarmHistoryItems)
 	}
 }
+
+func TestMentions(t *testing.T) {
+	names := map[string]bool{"c1-cpu": true}
+	cases := map[string]bool{
+		`ALARM("c1-cpu")`:         true,
+		`ALARM(c1-cpu) AND OK(x)`: true,
+		`ALARM("arn:aws:cloudwatch:us-east-1:1:alarm:c1-cpu")`:      true,
+		`ALARM(arn:aws:cloudwatch:us-east-1:1:alarm:c1-cpu)`:        true,
+		`ALARM("arn:aws:cloudwatch:us-east-1:1:alarm:c1-cpu-high")`: false,
+		`ALARM("c1-cpu-high")`:                                      false,
+		`ALARM(c1-cpu2)`:                                            false,
+	}
+	for rule, want := range cases {
+		if got := mentions(rule, names); got != want {
+			t.Errorf("mentions(%s) = %v", rule, got)
+		}
+	}
+}

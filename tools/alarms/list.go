@@ -212,10 +212,22 @@ func metricDims(m cwtypes.MetricAlarm) []cwtypes.Dimension {
 	return out
 }
 
+// mentions reports whether a composite rule names one of names: ALARM("name"), ALARM(name) or an alarm ARN
+// ending in :alarm:name (followed by a quote, a parenthesis, a blank or the end, so "a" does not match "a-2").
 func mentions(rule string, names map[string]bool) bool {
 	for n := range names {
-		if strings.Contains(rule, `"`+n+`"`) || strings.Contains(rule, "("+n+")") || strings.Contains(rule, ":alarm:"+n) {
-			return true
+		for _, p := range []string{`"` + n + `"`, "(" + n + ")", ":alarm:" + n} {
+			for i := 0; ; {
+				j := strings.Index(rule[i:], p)
+				if j < 0 {
+					break
+				}
+				end := i + j + len(p)
+				if p[0] != ':' || end == len(rule) || strings.ContainsRune("\") \t", rune(rule[end])) {
+					return true
+				}
+				i = i + j + 1
+			}
 		}
 	}
 	return false
