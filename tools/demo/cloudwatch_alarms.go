@@ -111,7 +111,7 @@ func (f *Fleet) alarms() alarmSet {
 	if c := f.Cluster("billing-pg"); c != nil && c.StorageGrowthPerDay > 0 {
 		const step = 10 << 30
 		th := math.Floor(alarmVolumeBytes(c, f.Now.Add(-3*24*time.Hour))/step) * step
-		crossed := c.Created.Add(time.Duration((th - c.StorageStartBytes) / c.StorageGrowthPerDay * float64(24*time.Hour)))
+		crossed := c.Created.Add(time.Duration((th - c.StorageStartBytes) / c.StorageGrowthPerDay * float64(24*time.Hour))).Truncate(time.Minute)
 		at := ms(crossed.Truncate(5*time.Minute).Add(5*time.Minute), 640)
 		metric("billing-pg-storage-high", "AWS/RDS", "VolumeBytesUsed", dims("DBClusterIdentifier", "billing-pg"),
 			cwtypes.StatisticAverage, 300, 1, 1, gt, th, []alarmTransition{
