@@ -7,6 +7,7 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
+	"github.com/kida-mcp/kida-mcp/tools/errorlog"
 	"github.com/kida-mcp/kida-mcp/tools/events"
 	"github.com/kida-mcp/kida-mcp/tools/maintenance"
 	"github.com/kida-mcp/kida-mcp/tools/metrics"
@@ -22,6 +23,7 @@ func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
 	all = append(all, events.Tools(c, env)...)
 	all = append(all, maintenance.Tools(c, env)...)
 	all = append(all, slowlog.Tools(c, env)...)
+	all = append(all, errorlog.Tools(c, env)...)
 	all = append(all, perf.Tools(c, env)...)
 	all = append(all, alarms.Tools(c, env)...)
 	all = append(all, audit.Tools(c, env)...)

@@ -411,8 +411,8 @@ func (f *Fleet) ordersErrorLog() []logEvent {
 				fmt.Sprintf("Access denied for user '%s'@'203.0.113.77' (using password: YES)", u))
 		}
 	}
-	// a deadlock between checkout and the inventory sync job the day before
-	if dl := f.Now.Add(-30 * time.Hour).Truncate(time.Minute).Add(17 * time.Second); dl.After(from) {
+	// a deadlock between checkout and the inventory sync job this morning
+	if dl := f.Now.Add(-9 * time.Hour).Truncate(time.Minute).Add(17 * time.Second); dl.After(from) {
 		w := f.WriterAt("orders-prod", dl)
 		add(w, dl, 15422, "Note", "MY-012468", "InnoDB", "Transactions deadlock detected, dumping detailed information. (lock0lock.cc:6482)")
 		add(w, dl, 15422, "Note", "MY-012469", "InnoDB", "*** (1) TRANSACTION:")

@@ -179,26 +179,40 @@ func (c *classAcc) add(e *Entry, raw bool) {
 	c.instances.add(e.Instance, 1)
 	c.dbs.add(e.DB, 1)
 	c.users.add(e.User, 1)
-	if c.exSQL == nil || e.QueryUS > c.exUS || (e.QueryUS == c.exUS && e.Time.Before(c.exTime)) {
+	better := c.exSQL == nil || e.QueryUS > c.exUS || (e.QueryUS == c.exUS && e.Time.Before(c.exTime))
+	var sql []byte
+	if !better && e.QueryUS == c.exUS && e.Time.Equal(c.exTime) {
+		// a tie: the smaller text wins, so the result does not depend on the order of arrival
+		sql = exampleText(e, raw)
+		better = string(sql) < string(c.exSQL)
+	}
+	if better {
 		c.maxUS = e.QueryUS
 		c.exUS = e.QueryUS
 		c.exTime = e.Time
 		c.exDB = e.DB
 		c.exInstance = e.Instance
-		sql := e.SQL
-		c.exCut = e.Truncated
-		if !raw {
-			sql = []byte(Mask(sql, e.Dialect))
+		if sql == nil {
+			sql = exampleText(e, raw)
 		}
-		if len(sql) > maxExampleLen {
-			sql = sql[:maxExampleLen]
-			c.exCut = true
-		}
+		c.exCut = e.Truncated || len(e.SQL) > maxExampleLen && len(sql) == maxExampleLen
 		c.exSQL = append(c.exSQL[:0], sql...)
 		if c.exSQL == nil {
 			c.exSQL = []byte{}
 		}
 	}
+}
+
+// exampleText is the example form of an entry's SQL: masked unless raw, cut to maxExampleLen bytes.
+func exampleText(e *Entry, raw bool) []byte {
+	sql := e.SQL
+	if !raw {
+		sql = []byte(Mask(sql, e.Dialect))
+	}
+	if len(sql) > maxExampleLen {
+		sql = sql[:maxExampleLen]
+	}
+	return sql
 }
 
 // nameList counts up to maxNames distinct names (a linear scan beats a map for the usual 1–3 names).

@@ -336,7 +336,7 @@ func (p *mysqlParser) pair(key, val []byte) {
 
 func (p *mysqlParser) meta(l []byte) {
 	t := trimCR(l)
-	if p.e.Start.IsZero() && len(t) > 5 && (t[0]|0x20) == 'u' && (t[1]|0x20) == 's' && (t[2]|0x20) == 'e' && t[3] == ' ' && t[len(t)-1] == ';' {
+	if len(t) > 5 && (t[0]|0x20) == 'u' && (t[1]|0x20) == 's' && (t[2]|0x20) == 'e' && t[3] == ' ' && t[len(t)-1] == ';' {
 		db := bytes.TrimSpace(t[4 : len(t)-1])
 		if len(db) >= 2 && db[0] == '`' && db[len(db)-1] == '`' {
 			db = db[1 : len(db)-1]
@@ -352,8 +352,8 @@ func (p *mysqlParser) meta(l []byte) {
 				k++
 			}
 			if k > j && (t[k] == ';' || t[k] == ',') {
-				if sec, ok := parseInt(t[j:k]); ok {
-					p.e.Start = time.Unix(sec, 0).UTC()
+				if sec, ok := parseInt(t[j:k]); ok && p.e.Start.IsZero() {
+					p.e.Start = time.Unix(sec, 0).UTC() // log_slow_extra's Start: has µs; keep it
 				}
 				p.stage = stBody
 				return

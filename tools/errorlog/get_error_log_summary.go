@@ -1,0 +1,118 @@
+package errorlog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kida-mcp/kida-mcp/tools"
+	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/cluster"
+	"github.com/kida-mcp/kida-mcp/tools/timewin"
+)
+
+// SummaryInput is the input of get_error_log_summary.
+type SummaryInput struct {
+	ClusterID string `json:"cluster_id" jsonschema:"required,minLength=1,maxLength=63" jsonschema_description:"Aurora/RDS cluster identifier, or a standalone RDS instance identifier."`
+	Region    string `json:"region,omitempty" jsonschema_description:"AWS region, e.g. ap-northeast-2. Default: the server's region."`
+	timewin.Input
+	TopN     int    `json:"top_n,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Patterns to list (default 20)."`
+	Instance string `json:"instance,omitempty" jsonschema:"maxLength=63" jsonschema_description:"Only this member instance. Default: every member."`
+}
+
+// SummaryOutput is the output of get_error_log_summary.
+type SummaryOutput struct {
+	Region    string       `json:"region"`
+	ClusterID string       `json:"cluster_id"`
+	Window    timewin.Echo `json:"window"`
+	Result
+}
+
+// Text renders the compact mirror.
+func (o SummaryOutput) Text() string {
+	var b strings.Builder
+	s := o.Summary
+	fmt.Fprintf(&b, "## Error log — %s (%s) in %s\n", o.ClusterID, o.Engine, o.Region)
+	fmt.Fprintf(&b, "Window: %s → %s UTC (%s)\n", o.Window.StartUTC, o.Window.EndUTC, o.Window.Timezone)
+	c := o.Coverage
+	state := "complete"
+	if !c.Complete {
+		state = "PARTIAL (sampled)"
+	}
+	switch c.Source {
+	case "cloudwatch_logs":
+		fmt.Fprintf(&b, "Source: CloudWatch Logs %s — %d events read, %s\n", c.LogGroup, c.EventsRead, state)
+	case "log_files":
+		fmt.Fprintf(&b, "Source: instance log files (%d) — %d lines read, %s\n", len(c.Streams), c.EventsRead, state)
+	}
+	levels := make([]string, 0, len(s.Levels))
+	for _, l := range s.Levels {
+		levels = append(levels, fmt.Sprintf("%s %d", l.Name, l.Count))
+	}
+	fmt.Fprintf(&b, "Messages: %d in %d patterns (%s); %d routine lines skipped\n", s.Lines, s.Distinct, strings.Join(levels, ", "), s.Skipped)
+	if len(s.Notable) > 0 {
+		b.WriteString("\nNotable:\n")
+		for _, n := range s.Notable {
+			fmt.Fprintf(&b, "- %s: %d (%s → %s) on %s\n", n.Class, n.Count, n.FirstSeen, n.LastSeen, strings.Join(n.Instances, ", "))
+		}
+	}
+	if len(s.Patterns) > 0 {
+		b.WriteString("\nPatterns (untrusted text):\n")
+		rows := make([][]string, 0, len(s.Patterns))
+		for _, p := range s.Patterns {
+			rows = append(rows, []string{p.Level, orDash(p.Class), fmt.Sprint(p.Count), p.FirstSeen, p.LastSeen, strings.Join(p.Instances, " "), tools.Truncate(p.Pattern, 160)})
+		}
+		b.WriteString(tools.Table([]string{"level", "class", "count", "first", "last", "instances", "pattern"}, rows))
+		if s.Truncated {
+			fmt.Fprintf(&b, "(%d more patterns; raise top_n)\n", s.Distinct-len(s.Patterns))
+		}
+	}
+	if len(o.Findings) > 0 {
+		b.WriteString("\nFindings:\n")
+		for _, f := range o.Findings {
+			fmt.Fprintf(&b, "- [%s] %s: %s — %s (%s)\n", f.Severity, f.Resource, f.Title, tools.Cell(f.Evidence), f.Action)
+		}
+	}
+	for _, h := range o.Hints {
+		b.WriteString("- hint: " + tools.Cell(h) + "\n")
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func summaryTool(c awsclient.Clients, env tools.Env) tools.Tool {
+	return tools.New(tools.Spec{
+		Name: "get_error_log_summary", Toolset: "errorlog", Title: "Error log summary",
+		Description: "Error log of an Aurora/RDS cluster (MySQL error log; PostgreSQL ERROR, FATAL, PANIC and notable LOG lines) over a " +
+			"window, grouped by normalized pattern with counts, first/last seen and instances; notable classes called out (deadlock, " +
+			"too many connections, out of memory, aborted connections, restart, failover, replication, authentication failures) " +
+			"with findings. Window RFC 3339 or since like 24h. NEXT: get_rds_events for failovers and reboots, get_slow_queries for the load behind them.",
+		ReadOnly: true, Idempotent: true, OpenWorld: true,
+	}, func(ctx context.Context, in SummaryInput) (SummaryOutput, error) {
+		region, err := awsclient.Region(c, in.Region)
+		if err != nil {
+			return SummaryOutput{}, err
+		}
+		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: 30 * 24 * time.Hour, Max: 7 * 24 * time.Hour})
+		if err != nil {
+			return SummaryOutput{}, tools.Errorf("%s", err.Error())
+		}
+		api := c.RDS(region)
+		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
+		if err != nil {
+			return SummaryOutput{}, err
+		}
+		res, err := Collect(ctx, c.Logs(region), api, t, w, Request{Instance: in.Instance, TopN: in.TopN, Budget: 60 * time.Second})
+		if err != nil {
+			return SummaryOutput{}, err
+		}
+		return SummaryOutput{Region: region, ClusterID: t.ID, Window: w.Echo(), Result: res}, nil
+	})
+}
