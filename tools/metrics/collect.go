@@ -203,7 +203,7 @@ func Collect(ctx context.Context, api API, t cluster.Topology, w timewin.Window,
 	}
 	expected := int(end.Sub(start) / (time.Duration(period) * time.Second))
 	seasonal := w.Duration() >= seasonalSpan
-	var buf []float64
+	sc := &scratch{}
 	for _, p := range plan {
 		raw := got.Series[p.key]
 		owner := t.ID
@@ -222,8 +222,7 @@ func Collect(ctx context.Context, api API, t cluster.Topology, w timewin.Window,
 			h.add(p.metric.Name, "returned no datapoints in the window", p.metric.Note, owner)
 			continue
 		}
-		var s SeriesStats
-		s, buf = seriesStats(p.metric, ts, vs, buf, expected, seasonal, w.Loc, o)
+		s := seriesStats(p.metric, ts, vs, sc, expected, seasonal, w.Loc, o)
 		s.Messages = raw.Messages
 		if raw.Status == "PartialData" {
 			h.add(p.metric.Name, "partial", "CloudWatch still reported PartialData after paging", owner)
@@ -254,9 +253,9 @@ func Collect(ctx context.Context, api API, t cluster.Topology, w timewin.Window,
 }
 
 // seriesStats computes everything for one normalized series.
-func seriesStats(mt Metric, ts []time.Time, vs []float64, buf []float64, expected int, seasonal bool, loc *time.Location, o Options) (SeriesStats, []float64) {
+func seriesStats(mt Metric, ts []time.Time, vs []float64, sc *scratch, expected int, seasonal bool, loc *time.Location, o Options) SeriesStats {
 	s := SeriesStats{Metric: mt.Out, CloudWatchMetric: mt.Name, Unit: mt.OutUnit, Stat: mt.Stat}
-	s.Stats, buf = Summarize(ts, vs, buf)
+	s.Stats, sc.summary = Summarize(ts, vs, sc.summary)
 	if expected > 0 {
 		s.Coverage = math.Min(1, float64(len(vs))/float64(expected))
 	}
@@ -265,7 +264,7 @@ func seriesStats(mt Metric, ts []time.Time, vs []float64, buf []float64, expecte
 	if math.Abs(s.Trend.FittedStart) < mt.MinDelta {
 		s.Trend.ChangePct = nil // a percentage of about nothing says nothing
 	}
-	an := Anomalies(ts, vs, AnomalyOptions{MinDelta: mt.MinDelta, Seasonal: seasonal, Loc: loc})
+	an := anomalies(ts, vs, AnomalyOptions{MinDelta: mt.MinDelta, Seasonal: seasonal, Loc: loc}, sc)
 	s.AnomaliesTotal = len(an)
 	if len(an) > o.MaxAnomalies {
 		an = an[:o.MaxAnomalies]
@@ -275,23 +274,43 @@ func seriesStats(mt Metric, ts []time.Time, vs []float64, buf []float64, expecte
 		ds := Downsample(ts, vs, o.MaxPoints)
 		s.Series = &ds
 	}
-	return s, buf
+	return s
 }
 
-// normalize scales the raw values and keeps the finite points inside [start, end).
+// normalize scales the raw values and keeps the finite points inside [start, end). When every point is
+// kept, the timestamps (and the values when the scale is 1) are raw's own slices.
 func normalize(raw *Raw, scale float64, start, end time.Time) ([]time.Time, []float64) {
 	if raw == nil {
 		return nil, nil
 	}
+	keep := func(i int) bool {
+		v, t := raw.Values[i], raw.Timestamps[i]
+		return !math.IsNaN(v) && !math.IsInf(v, 0) && !t.Before(start) && t.Before(end)
+	}
+	all := true
+	for i := range raw.Values {
+		if !keep(i) {
+			all = false
+			break
+		}
+	}
+	if all {
+		if scale == 1 {
+			return raw.Timestamps, raw.Values
+		}
+		vs := make([]float64, len(raw.Values))
+		for i, v := range raw.Values {
+			vs[i] = v * scale
+		}
+		return raw.Timestamps, vs
+	}
 	ts := make([]time.Time, 0, len(raw.Values))
 	vs := make([]float64, 0, len(raw.Values))
 	for i, v := range raw.Values {
-		t := raw.Timestamps[i]
-		if math.IsNaN(v) || math.IsInf(v, 0) || t.Before(start) || !t.Before(end) {
-			continue
+		if keep(i) {
+			ts = append(ts, raw.Timestamps[i])
+			vs = append(vs, v*scale)
 		}
-		ts = append(ts, t)
-		vs = append(vs, v*scale)
 	}
 	return ts, vs
 }

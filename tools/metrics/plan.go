@@ -145,8 +145,12 @@ func Fetch(ctx context.Context, api API, reqs []Request, start, end time.Time, p
 				}
 				raw := out.Series[key]
 				n := min(len(r.Timestamps), len(r.Values))
-				raw.Timestamps = append(raw.Timestamps, r.Timestamps[:n]...)
-				raw.Values = append(raw.Values, r.Values[:n]...)
+				if raw.Timestamps == nil { // first page: take the response's slices, no copy
+					raw.Timestamps, raw.Values = r.Timestamps[:n:n], r.Values[:n:n]
+				} else {
+					raw.Timestamps = append(raw.Timestamps, r.Timestamps[:n]...)
+					raw.Values = append(raw.Values, r.Values[:n]...)
+				}
 				raw.Status = string(r.StatusCode)
 				for _, m := range r.Messages {
 					if s := msgText(m); !contains(raw.Messages, s) {

@@ -19,12 +19,12 @@ type Stats struct {
 	LastAt time.Time `json:"last_at"`
 }
 
-// Summarize computes Stats over a series sorted by time (n > 0). sorted receives a sorted copy of vs
-// for reuse (it may be nil; pass a buffer of len(vs) capacity to avoid an allocation).
-func Summarize(ts []time.Time, vs []float64, sorted []float64) (Stats, []float64) {
+// Summarize computes Stats over a series sorted by time. scratch is a reusable buffer (it may be nil)
+// and is returned, possibly grown; its contents are not meaningful afterwards.
+func Summarize(ts []time.Time, vs []float64, scratch []float64) (Stats, []float64) {
 	n := len(vs)
 	if n == 0 {
-		return Stats{}, sorted
+		return Stats{}, scratch
 	}
 	s := Stats{Points: n, Min: vs[0], Max: vs[0], MinAt: ts[0], MaxAt: ts[0], Last: vs[n-1], LastAt: ts[n-1]}
 	sum := 0.0
@@ -38,10 +38,9 @@ func Summarize(ts []time.Time, vs []float64, sorted []float64) (Stats, []float64
 		}
 	}
 	s.Avg = sum / float64(n)
-	sorted = append(sorted[:0], vs...)
-	sort.Float64s(sorted)
-	s.P95 = Percentile(sorted, 0.95)
-	return s, sorted
+	scratch = append(scratch[:0], vs...)
+	s.P95 = quantile(scratch, 0.95)
+	return s, scratch
 }
 
 // Percentile returns the p-quantile (0..1) of sorted values by linear interpolation between closest ranks
@@ -67,6 +66,76 @@ func Percentile(sorted []float64, p float64) float64 {
 // Median of sorted values.
 func Median(sorted []float64) float64 { return Percentile(sorted, 0.5) }
 
+// quantile is Percentile over unsorted values in O(n) (quickselect); it reorders buf.
+func quantile(buf []float64, p float64) float64 {
+	n := len(buf)
+	switch {
+	case n == 0:
+		return 0
+	case n == 1:
+		return buf[0]
+	}
+	p = math.Min(1, math.Max(0, p))
+	h := p * float64(n-1)
+	lo := int(math.Floor(h))
+	nth(buf, lo)
+	a := buf[lo]
+	if f := h - float64(lo); f > 0 && lo+1 < n {
+		b := buf[lo+1]
+		for _, v := range buf[lo+2:] {
+			b = math.Min(b, v)
+		}
+		return a + f*(b-a)
+	}
+	return a
+}
+
+// nth reorders buf so that buf[k] is the k-th smallest value, smaller ones before it and larger ones
+// after it (Hoare's selection with median-of-three pivots; insertion sort for short ranges).
+func nth(buf []float64, k int) {
+	lo, hi := 0, len(buf)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		if buf[mid] < buf[lo] {
+			buf[mid], buf[lo] = buf[lo], buf[mid]
+		}
+		if buf[hi] < buf[lo] {
+			buf[hi], buf[lo] = buf[lo], buf[hi]
+		}
+		if buf[hi] < buf[mid] {
+			buf[hi], buf[mid] = buf[mid], buf[hi]
+		}
+		pivot := buf[mid]
+		i, j := lo, hi
+		for i <= j {
+			for buf[i] < pivot {
+				i++
+			}
+			for buf[j] > pivot {
+				j--
+			}
+			if i <= j {
+				buf[i], buf[j] = buf[j], buf[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		for j := i; j > lo && buf[j] < buf[j-1]; j-- {
+			buf[j], buf[j-1] = buf[j-1], buf[j]
+		}
+	}
+}
+
 // Trend is a least-squares line through the series.
 type Trend struct {
 	SlopePerHour float64 `json:"slope_per_hour" jsonschema_description:"Least-squares slope in the metric's unit per hour."`
@@ -89,16 +158,17 @@ func FitTrend(ts []time.Time, vs []float64) Trend {
 	if n < 3 {
 		return Trend{}
 	}
-	t0 := ts[0]
+	u0 := ts[0].Unix()
+	hours := func(i int) float64 { return float64(ts[i].Unix()-u0) / 3600 }
 	var sx, sy float64
 	for i := range vs {
-		sx += ts[i].Sub(t0).Hours()
+		sx += hours(i)
 		sy += vs[i]
 	}
 	mx, my := sx/float64(n), sy/float64(n)
 	var sxx, sxy float64
 	for i := range vs {
-		dx := ts[i].Sub(t0).Hours() - mx
+		dx := hours(i) - mx
 		sxx += dx * dx
 		sxy += dx * (vs[i] - my)
 	}
@@ -107,7 +177,7 @@ func FitTrend(ts []time.Time, vs []float64) Trend {
 	}
 	b := sxy / sxx
 	a := my - b*mx
-	span := ts[n-1].Sub(t0).Hours()
+	span := hours(n - 1)
 	tr := Trend{SlopePerHour: b, FittedStart: a, FittedEnd: a + b*span}
 	// a relative change is only meaningful when the fitted line stays on one side of zero and its start is
 	// a sizeable part of the level
@@ -118,7 +188,7 @@ func FitTrend(ts []time.Time, vs []float64) Trend {
 	// residual variance and lag-1 autocorrelation
 	var sse, num, prev float64
 	for i := range vs {
-		r := vs[i] - (a + b*ts[i].Sub(t0).Hours())
+		r := vs[i] - (a + b*hours(i))
 		sse += r * r
 		if i > 0 {
 			num += r * prev
@@ -179,6 +249,23 @@ type AnomalyOptions struct {
 // the series' own robust spread, 1% of its median and MinDelta/Threshold) and MinDelta. Runs are sorted by
 // score, highest first.
 func Anomalies(ts []time.Time, vs []float64, o AnomalyOptions) []Anomaly {
+	return anomalies(ts, vs, o, &scratch{})
+}
+
+// scratch holds buffers reused across the series of one Collect.
+type scratch struct {
+	summary, base, local, res, win, roll []float64
+}
+
+// grow returns (*buf)[:n], reallocating when it is too small.
+func grow(buf *[]float64, n int) []float64 {
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	return (*buf)[:n]
+}
+
+func anomalies(ts []time.Time, vs []float64, o AnomalyOptions, sc *scratch) []Anomaly {
 	n := len(vs)
 	if n < 8 {
 		return nil
@@ -192,7 +279,7 @@ func Anomalies(ts []time.Time, vs []float64, o AnomalyOptions) []Anomaly {
 	if o.Span <= 0 {
 		o.Span = max(60, n/8)
 	}
-	base := make([]float64, n)
+	base := grow(&sc.base, n)
 	x := vs
 	var sb []float64
 	if o.Seasonal {
@@ -203,7 +290,7 @@ func Anomalies(ts []time.Time, vs []float64, o AnomalyOptions) []Anomaly {
 			}
 		}
 	}
-	scratch := rollingMedian(x, o.Span, base)
+	sc.roll = rollingMedian(x, o.Span, base, sc.roll)
 	for i := range sb {
 		base[i] += sb[i]
 	}
@@ -212,34 +299,34 @@ func Anomalies(ts []time.Time, vs []float64, o AnomalyOptions) []Anomaly {
 	// series' overall robust spread once the daily cycle is removed (a smooth series is not hypersensitive
 	// to wiggles), 1% of its median, and MinDelta/Threshold (a deviation of exactly MinDelta scores
 	// Threshold)
-	res := scratch[:0]
+	res := grow(&sc.res, n)
 	for i, v := range vs {
-		res = append(res, math.Abs(v-base[i]))
+		res[i] = math.Abs(v - base[i])
 	}
-	local := make([]float64, n)
+	local := grow(&sc.local, n)
 	half := max(1, o.Span/2)
 	step := max(8, o.Span/4)
-	win := make([]float64, 0, 2*half+1)
+	win := sc.win[:0]
+	defer func() { sc.win = win }()
 	for c := 0; c < n; c += step {
 		mid := min(n-1, c+step/2)
 		win = append(win[:0], res[max(0, mid-half):min(n, mid+half+1)]...)
-		sort.Float64s(win)
-		m := 1.4826 * Median(win)
+		m := 1.4826 * quantile(win, 0.5)
 		for i := c; i < min(n, c+step); i++ {
 			local[i] = m
 		}
 	}
 	res = append(res[:0], vs...)
-	sort.Float64s(res)
-	med := Median(res)
-	res = append(res[:0], x...) // the spread floor is taken after removing the daily cycle
-	sort.Float64s(res)
-	xmed := Median(res)
+	med := quantile(res, 0.5)
+	xmed := med
+	if sb != nil { // the spread floor is taken after removing the daily cycle
+		res = append(res[:0], x...)
+		xmed = quantile(res, 0.5)
+	}
 	for i, v := range x {
 		res[i] = math.Abs(v - xmed)
 	}
-	sort.Float64s(res)
-	floor := math.Max(0.25*1.4826*Median(res), 0.01*math.Abs(med))
+	floor := math.Max(0.25*1.4826*quantile(res, 0.5), 0.01*math.Abs(med))
 	floor = math.Max(floor, o.MinDelta/o.Threshold)
 	if floor == 0 {
 		floor = math.SmallestNonzeroFloat64
@@ -288,19 +375,31 @@ func Anomalies(ts []time.Time, vs []float64, o AnomalyOptions) []Anomaly {
 // rollingMedian writes into out the centered rolling median of x over a window of span points, clipped
 // at the ends (exact and edge-preserving: a clean step moves the median exactly at the step). The window
 // is kept sorted with binary-search insertion and removal, O(n·span) moves in the worst case but cheap
-// in practice. It returns a scratch buffer of capacity ≥ len(x) for reuse.
-func rollingMedian(x []float64, span int, out []float64) []float64 {
+// in practice. win is a reusable buffer; it is returned, possibly grown.
+func rollingMedian(x []float64, span int, out []float64, win []float64) []float64 {
 	n := len(x)
 	half := max(1, span/2)
-	win := make([]float64, 0, max(n, 2*half+2))
+	win = win[:0]
+	search := func(v float64) int { // first index with win[i] >= v
+		lo, hi := 0, len(win)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if win[m] < v {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return lo
+	}
 	insert := func(v float64) {
-		i := sort.SearchFloat64s(win, v)
+		i := search(v)
 		win = append(win, 0)
 		copy(win[i+1:], win[i:])
 		win[i] = v
 	}
 	remove := func(v float64) {
-		i := sort.SearchFloat64s(win, v)
+		i := search(v)
 		if i < len(win) && win[i] == v {
 			win = append(win[:i], win[i+1:]...)
 		}
@@ -476,13 +575,11 @@ func bestSplit(ps []float64, a, b, minSeg int) (int, float64) {
 // robust returns the median and 1.4826×MAD of vs, reusing buf.
 func robust(vs []float64, buf []float64) (med, scale float64, out []float64) {
 	buf = append(buf[:0], vs...)
-	sort.Float64s(buf)
-	med = Median(buf)
+	med = quantile(buf, 0.5)
 	for i, v := range vs {
 		buf[i] = math.Abs(v - med)
 	}
-	sort.Float64s(buf)
-	return med, 1.4826 * Median(buf), buf
+	return med, 1.4826 * quantile(buf, 0.5), buf
 }
 
 // Seasonality is the hour-of-day profile of a series.

@@ -289,3 +289,25 @@ func TestDownsampleKeepsPeaks(t *testing.T) {
 		t.Errorf("short series changed: %d points", len(s.Values))
 	}
 }
+
+func TestQuantileMatchesSortedPercentile(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 500; trial++ {
+		n := 1 + r.IntN(300)
+		vs := make([]float64, n)
+		for i := range vs {
+			vs[i] = float64(r.IntN(20)) // many ties
+			if trial%2 == 0 {
+				vs[i] = r.NormFloat64()
+			}
+		}
+		sorted := append([]float64(nil), vs...)
+		sort.Float64s(sorted)
+		for _, p := range []float64{0, 0.05, 0.5, 0.95, 0.99, 1} {
+			buf := append([]float64(nil), vs...)
+			if got, want := quantile(buf, p), Percentile(sorted, p); math.Abs(got-want) > 1e-12 {
+				t.Fatalf("n=%d p=%v: quantile %v, Percentile %v", n, p, got, want)
+			}
+		}
+	}
+}
