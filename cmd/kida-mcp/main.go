@@ -36,6 +36,7 @@ var commands = []struct{ name, usage string }{
 	{"check", "check clusters from the command line and print the findings"},
 	{"call", "call one tool once: kida-mcp call describe_cluster '{\"cluster_id\":\"x\"}'"},
 	{"tools", "print the tool catalogue (--format markdown|json)"},
+	{"digest", "digest local slow-log files like pt-query-digest: kida-mcp digest [--format text|json|markdown] FILE…"},
 	{"version", "print the version"},
 }
 
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = callCmd(ctx, rest, stdout, stderr, getenv)
 	case "tools":
 		err = toolsCmd(rest, stdout)
+	case "digest":
+		err = digestCmd(ctx, rest, stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kida-mcp", version)
 	default:
