@@ -406,7 +406,7 @@ func (f *Fleet) ordersErrorLog() []logEvent {
 	}
 	// a credential scanner hitting the writer endpoint once a day, one attempt with markup in the user name
 	for d := from.Truncate(24 * time.Hour).Add(27 * time.Hour); d.Before(f.Now); d = d.Add(24 * time.Hour) {
-		for i, u := range []string{"admin", "root", "<script>alert(1)</script>", "test"} {
+		for i, u := range []string{"admin", "root", "test", "<script>alert(1)</script>"} {
 			add(f.WriterAt("orders-prod", d), d.Add(time.Duration(i*3)*time.Second), 40000+i, "Note", "MY-010926", "Server",
 				fmt.Sprintf("Access denied for user '%s'@'203.0.113.77' (using password: YES)", u))
 		}
