@@ -103,7 +103,9 @@ func (throttledLogs) FilterLogEvents(context.Context, *cloudwatchlogs.FilterLogE
 		Err: &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}}
 }
 
-func (f failingLogs) Logs(region string) awsclient.LogsAPI { return throttledLogs{f.Fleet.Logs(region)} }
+func (f failingLogs) Logs(region string) awsclient.LogsAPI {
+	return throttledLogs{f.Fleet.Logs(region)}
+}
 
 func TestGetErrorLogSummarySnapshot(t *testing.T) {
 	for _, tl := range demoTools(demo.New(demoNow)) {
