@@ -24,7 +24,8 @@ import (
 // hours) plus deterministic noise, per metric and per member. Which metrics exist follows AWS: role-bound
 // metrics (AuroraReplicaLag on readers, AuroraReplicaLagMaximum on the writer) follow the role at each minute
 // (Fleet.WriterAt), so after the failover orders-prod-2 reports replica lag and orders-prod-1 stops; Aurora
-// MySQL on r6g classes publishes no SwapUsage; DBLoad exists only with PI on and only while there is load.
+// MySQL on r6g classes publishes no SwapUsage; DBLoad exists only with PI on and only while there is load,
+// and equals the Performance Insights model's db.load (pi.go).
 //
 // The orders-prod incident (Fleet.Incident): from Start to End the writer of the moment runs at ~95% CPU with
 // a FreeableMemory dip, a connection surge, a buffer-cache-hit drop, deadlocks and latency; LaggingReader's
@@ -421,21 +422,17 @@ func (f *Fleet) cwInstanceGen(inst *Instance, name string) func(time.Time) (floa
 		}
 		return math.Max(1, v)
 	}
-	load := func(t time.Time) float64 { // db.load (average active sessions)
-		d := cwDay(t)
-		var v float64
-		switch {
-		case inst.Cluster == nil:
-			v = 0.3 + 0.4*d
-		case isWriter(t):
-			v = (0.6 + 0.9*d) * (1 + 0.15*n(t))
-		default:
-			v = (0.02 + 0.45*d*d) * (1 + 0.2*n(t))
-			if reporting {
-				v += 0.5
+	// db.load (average active sessions) and its CPU part come from the Performance Insights model (pi.go),
+	// so CloudWatch's DBLoad and PI's db.load.avg agree minute by minute.
+	load := func(t time.Time) (total, cpu float64, ok bool) {
+		acts := f.piActivity(inst, t.Truncate(time.Minute))
+		for _, a := range acts {
+			total += a.load
+			if a.wait == "CPU" {
+				cpu += a.load
 			}
 		}
-		return blend(v, 12.5+1.2*n(t), hot(t))
+		return total, cpu, len(acts) > 0
 	}
 	var g func(t time.Time) (float64, bool)
 	switch name {
@@ -566,19 +563,18 @@ func (f *Fleet) cwInstanceGen(inst *Instance, name string) func(time.Time) (floa
 			}
 			return best, ok
 		}
-	case "DBLoad":
-		g = func(t time.Time) (float64, bool) { return load(t), true }
-	case "DBLoadCPU", "DBLoadNonCPU", "DBLoadRelativeToNumVCPUs":
+	case "DBLoad", "DBLoadCPU", "DBLoadNonCPU", "DBLoadRelativeToNumVCPUs":
 		g = func(t time.Time) (float64, bool) {
-			l := load(t)
-			cpu := blend(l*0.62, math.Min(l, vcpu*0.96), hot(t))
+			l, cpu, ok := load(t)
 			switch name {
 			case "DBLoadCPU":
-				return cpu, true
+				return cpu, ok
 			case "DBLoadNonCPU":
-				return l - cpu, true
+				return l - cpu, ok
+			case "DBLoadRelativeToNumVCPUs":
+				return l / vcpu, ok
 			}
-			return l / vcpu, true
+			return l, ok
 		}
 	case "CommitLatency":
 		g = func(t time.Time) (float64, bool) {
@@ -669,8 +665,10 @@ func (f *Fleet) cwInstanceGen(inst *Instance, name string) func(time.Time) (floa
 		if !ok {
 			return 0, false
 		}
-		if strings.HasPrefix(name, "DBLoad") && (load(t) < 0.05 || cwNoise(key^0xD1B54A32D192ED03, t) > 0.96) {
-			return 0, false // PI publishes only while there is load, and misses some minutes
+		if strings.HasPrefix(name, "DBLoad") {
+			if l, _, _ := load(t); l < 0.05 || cwNoise(key^0xD1B54A32D192ED03, t) > 0.96 {
+				return 0, false // PI publishes only while there is load, and misses some minutes
+			}
 		}
 		return v, true
 	}

@@ -147,7 +147,7 @@ func Collect(ctx context.Context, api API, t cluster.Topology, w timewin.Window,
 	period := timewin.Period(w, now, o.PointsPerSeries, 60)
 	start, end := Align(w.Start, w.End, period)
 	r := Result{Region: t.Region, ClusterID: t.ID, Engine: t.Engine, Window: w.Echo(), PeriodS: period}
-	h := newHints()
+	h := newHints(t.Members)
 	var reqs []Request
 	var plan []planned
 	for _, m := range members {
@@ -228,7 +228,7 @@ func Collect(ctx context.Context, api API, t cluster.Topology, w timewin.Window,
 			h.add(p.metric.Name, "partial", "CloudWatch still reported PartialData after paging", owner)
 		}
 		switch cov := fmt.Sprintf("coverage %.0f%%", s.Coverage*100); {
-		case p.metric.PI && s.Coverage < 0.9:
+		case p.metric.PI && s.Coverage < 0.98:
 			h.add(p.metric.Name, "with gaps", "Performance Insights publishes it only while there is load, so a gap is not zero", owner)
 		case p.metric.Roles != AnyRole && p.member >= 0 && s.Coverage < 0.9:
 			h.add(p.metric.Name, cov, "it follows the role, so the member probably changed role (failover) in the window — see get_rds_events", owner)
@@ -443,9 +443,21 @@ type hints struct {
 	order      []string
 	ids        map[string][]string
 	plainOrder []string
+	all        string // every member, sorted and joined: written as "every member"
 }
 
-func newHints() *hints { return &hints{ids: map[string][]string{}} }
+func newHints(members []cluster.Member) *hints {
+	h := &hints{ids: map[string][]string{}}
+	if len(members) > 1 {
+		ids := make([]string, len(members))
+		for i, m := range members {
+			ids[i] = m.ID
+		}
+		sort.Strings(ids)
+		h.all = strings.Join(ids, ", ")
+	}
+	return h
+}
 
 func (h *hints) add(metric, what, why, id string) {
 	k := metric + "\x00" + what + "\x00" + why
@@ -486,7 +498,11 @@ func (h *hints) list() []string {
 	}
 	out := []string{}
 	for _, l := range lines {
-		s := strings.Join(l.metrics, ", ") + " " + l.what + " on " + l.ids
+		on := l.ids
+		if on == h.all {
+			on = "every member"
+		}
+		s := strings.Join(l.metrics, ", ") + " " + l.what + " on " + on
 		if l.why != "" {
 			s += ": " + l.why
 		}

@@ -239,7 +239,7 @@ func TestCollectDefaultSet(t *testing.T) {
 	for _, want := range []string{
 		"AuroraReplicaLag not queried on w: published by Aurora readers (replicas) only",
 		"AuroraReplicaLagMaximum not queried on r1, r2: published by the Aurora writer only",
-		"DBLoad, DBLoadCPU, DBLoadNonCPU not queried on r1, r2, w: Performance Insights is off",
+		"DBLoad, DBLoadCPU, DBLoadNonCPU not queried on every member: Performance Insights is off",
 		"AuroraVolumeBytesLeftTotal returned no datapoints in the window on c1",
 	} {
 		if !strings.Contains(hints, want) {
@@ -354,9 +354,15 @@ func TestCollectExplicitMetricsAndErrors(t *testing.T) {
 		t.Errorf("queried %d series, want CPU on 2 members only", r.Queries)
 	}
 	hints := strings.Join(r.Hints, "\n")
-	if !strings.Contains(hints, "DMLLatency not queried on r1, w: not published for aurora-postgresql (published for aurora-mysql)") ||
+	if !strings.Contains(hints, "DMLLatency not queried on every member: not published for aurora-postgresql (published for aurora-mysql)") ||
 		!strings.Contains(hints, "AuroraVolumeBytesLeftTotal not queried on c1: not published for aurora-postgresql") {
 		t.Errorf("hints: %s", hints)
+	}
+
+	// a subset of members is listed by name, never as "every member"
+	r, err = Collect(context.Background(), f, topo("aurora-mysql", "db.r6g.large", "w", "r1", "r2"), window(t, "6h"), Options{Now: now, Instances: []string{"w", "r1"}})
+	if err != nil || !strings.Contains(strings.Join(r.Hints, "\n"), "DBLoad, DBLoadCPU, DBLoadNonCPU not queried on r1, w: Performance Insights is off") || len(r.Members) != 2 {
+		t.Errorf("subset hints: %v %v", err, r.Hints)
 	}
 
 	var te *tools.Error
