@@ -66,10 +66,16 @@ func (o AnalyzeOutput) Text() string {
 		if a.Trend.ChangePct != nil {
 			change = ", fitted change " + pctText(a.Trend.ChangePct) + " over the window"
 		}
-		fmt.Fprintf(&b, "- Trend: %s %s/h (%s → %s)%s; t=%s, p=%s → %s (autocorrelation-corrected)\n",
-			rateText(a.Unit, a.Trend.SlopePerHour), a.Unit, FormatValue(a.Unit, a.Trend.FittedStart), FormatValue(a.Unit, a.Trend.FittedEnd),
+		perHour := " " + a.Unit + "/h"
+		if a.Unit == "bytes" || a.Unit == "bytes_per_s" {
+			perHour = " per hour"
+		}
+		fmt.Fprintf(&b, "- Trend: %s%s (%s → %s)%s; t=%s, p=%s → %s (autocorrelation-corrected)\n",
+			rateText(a.Unit, a.Trend.SlopePerHour), perHour, FormatValue(a.Unit, a.Trend.FittedStart), FormatValue(a.Unit, a.Trend.FittedEnd),
 			change, sig(a.Trend.TStat, 2), sig(a.Trend.PValue, 2), verdict)
-		if s := a.Seasonality; s != nil {
+		if s := a.Seasonality; s != nil && s.Strength < 0.1 {
+			fmt.Fprintf(&b, "- Daily cycle (%s): none (strength %s)\n", s.Timezone, tools.Num(s.Strength, 2))
+		} else if s != nil {
 			fmt.Fprintf(&b, "- Daily cycle (%s): strength %s, peak %02d:00 (%s), trough %02d:00 (%s); hours 0→23: %s\n", s.Timezone, tools.Num(s.Strength, 2),
 				s.PeakHour, FormatValue(a.Unit, s.HourlyMean[s.PeakHour]), s.TroughHour, FormatValue(a.Unit, s.HourlyMean[s.TroughHour]), Sparkline(s.HourlyMean, 24))
 		}
