@@ -74,10 +74,11 @@ func (f *fakeRDS) DescribeDBLogFiles(_ context.Context, in *rds.DescribeDBLogFil
 	}
 	out := &rds.DescribeDBLogFilesOutput{}
 	for name, data := range f.files[aws.ToString(in.DBInstanceIdentifier)] {
-		if strings.Contains(name, aws.ToString(in.FilenameContains)) {
-			out.DescribeDBLogFiles = append(out.DescribeDBLogFiles, rdstypes.DescribeDBLogFilesDetails{LogFileName: aws.String(name), Size: aws.Int64(int64(len(data))), LastWritten: aws.Int64(aws.ToInt64(in.FileLastWritten) + 1000)})
-		}
+		out.DescribeDBLogFiles = append(out.DescribeDBLogFiles, rdstypes.DescribeDBLogFilesDetails{LogFileName: aws.String(name), Size: aws.Int64(int64(len(data))), LastWritten: aws.Int64(t0.Add(time.Hour).UnixMilli())})
 	}
+	out.DescribeDBLogFiles = append(out.DescribeDBLogFiles,
+		rdstypes.DescribeDBLogFilesDetails{LogFileName: aws.String("error/mysql-error-running.log"), Size: aws.Int64(10), LastWritten: aws.Int64(t0.Add(time.Hour).UnixMilli())},
+		rdstypes.DescribeDBLogFilesDetails{LogFileName: aws.String("slowquery/mysql-slowquery.log.2026-11-20.10"), Size: aws.Int64(10), LastWritten: aws.Int64(t0.Add(-36 * time.Hour).UnixMilli())})
 	return out, nil
 }
 
@@ -192,8 +193,14 @@ func TestCollectFallbackToLogFiles(t *testing.T) {
 	if res.Coverage.Source != "log_files" || res.Digest.Entries != 30 || res.Digest.Top[0].Count != 30 {
 		t.Fatalf("fallback: %+v %+v", res.Coverage, res.Digest)
 	}
-	if len(api.describes) != 2 || aws.ToString(api.describes[0].FilenameContains) != "slowquery" || aws.ToInt64(api.describes[0].FileLastWritten) != t0.UnixMilli() {
+	// one DescribeDBLogFiles per member, no server-side filters; only the slow log written in the window is read
+	if len(api.describes) != 2 || aws.ToString(api.describes[1].DBInstanceIdentifier) != "prod-2" || api.describes[0].FilenameContains != nil || api.describes[0].FileLastWritten != nil {
 		t.Fatalf("DescribeDBLogFiles inputs %+v", api.describes)
+	}
+	for _, d := range api.downloads {
+		if aws.ToString(d.LogFileName) != "slowquery/mysql-slowquery.log" {
+			t.Fatalf("downloaded %s", aws.ToString(d.LogFileName))
+		}
 	}
 	if aws.ToString(api.downloads[0].Marker) != "0" || aws.ToString(api.downloads[1].Marker) != "1000" || len(api.downloads) < 3 {
 		t.Fatalf("download markers %+v", api.downloads)

@@ -263,7 +263,8 @@ type FileRequest struct {
 	Budget    time.Duration // time budget (0: 60 s)
 }
 
-// FetchLogFiles reads the instances' log files last written in or after the window start with
+// FetchLogFiles reads the instances' log files whose name contains req.Contains and that were last written
+// in or after the window start, with
 // DescribeDBLogFiles and DownloadDBLogFilePortion (Marker "0", following Marker while AdditionalDataPending),
 // oldest first, and hands their lines to a sink per file. Files are read until the byte or time budget runs
 // out. The first AWS error stops the read and is returned with the coverage so far.
@@ -284,10 +285,9 @@ func FetchLogFiles(ctx context.Context, api RDSAPI, req FileRequest, newSink fun
 	}
 	var files []file
 	for _, inst := range req.Instances {
-		in := &rds.DescribeDBLogFilesInput{DBInstanceIdentifier: aws.String(inst), FileLastWritten: aws.Int64(req.From.UnixMilli())}
-		if req.Contains != "" {
-			in.FilenameContains = aws.String(req.Contains)
-		}
+		// name and age are filtered here rather than with FilenameContains/FileLastWritten: the list is
+		// short, and emulators (moto) reject those parameters
+		in := &rds.DescribeDBLogFilesInput{DBInstanceIdentifier: aws.String(inst)}
 		for page := 0; page < 20; page++ {
 			out, err := api.DescribeDBLogFiles(ctx, in)
 			cov.Calls++
@@ -295,7 +295,7 @@ func FetchLogFiles(ctx context.Context, api RDSAPI, req FileRequest, newSink fun
 				return cov, err
 			}
 			for _, d := range out.DescribeDBLogFiles {
-				if !written(d, req.From) {
+				if !written(d, req.From) || !strings.Contains(aws.ToString(d.LogFileName), req.Contains) {
 					continue
 				}
 				files = append(files, file{inst, aws.ToString(d.LogFileName), aws.ToInt64(d.LastWritten)})

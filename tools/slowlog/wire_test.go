@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -159,11 +158,33 @@ func TestWireReplayLogFiles(t *testing.T) {
 		t.Fatalf("coverage %+v digest %+v", cov, res)
 	}
 	d := rp.Requests("DescribeDBLogFiles")[0].Form
-	if d.Get("DBInstanceIdentifier") != "prod-1" || d.Get("FilenameContains") != "slowquery" || d.Get("FileLastWritten") != fmt.Sprint(from.UnixMilli()) {
+	if d.Get("DBInstanceIdentifier") != "prod-1" || d.Has("FilenameContains") || d.Has("FileLastWritten") {
 		t.Errorf("DescribeDBLogFiles form %v", d)
 	}
 	dl := rp.Requests("DownloadDBLogFilePortion")
 	if len(dl) != 2 || dl[0].Form.Get("Marker") != "0" || dl[1].Form.Get("Marker") != "0:1024" || dl[0].Form.Get("LogFileName") != "slowquery/mysql-slowquery.log" {
 		t.Errorf("download forms %v / %v", dl[0].Form, dl[len(dl)-1].Form)
+	}
+}
+
+// TestWireMotoNotExported: a cluster without the slowquery export falls back to the instances' log files;
+// moto's DescribeDBLogFiles lists only its fake error log, so nothing is downloaded and the answer says why.
+func TestWireMotoNotExported(t *testing.T) {
+	moto := awstest.StartMoto(t)
+	cfg := moto.Config(t, "us-east-1")
+	awstest.SeedAuroraCluster(t, cfg, awstest.ClusterSpec{ID: "quiet-aurora", Instances: 2, ClusterParams: map[string]string{"slow_query_log": "1"}})
+	now := time.Now().UTC()
+	s := testkit.Client(t, Tools(wireClients(t, moto.URL()), tools.Env{Now: func() time.Time { return now }}))
+	var out SlowQueriesOutput
+	testkit.Decode(t, s.Call("get_slow_queries", map[string]any{"cluster_id": "quiet-aurora", "region": "us-east-1"}), &out)
+	if out.Coverage.Source != "log_files" || out.Coverage.Calls != 2 || out.Digest.Entries != 0 {
+		t.Fatalf("coverage %+v entries %d", out.Coverage, out.Digest.Entries)
+	}
+	codes := ""
+	for _, f := range out.Findings {
+		codes += f.Code + " "
+	}
+	if !strings.Contains(codes, "log_not_exported") || !strings.Contains(strings.Join(out.Hints, " "), "not exported") {
+		t.Errorf("findings %s hints %v", codes, out.Hints)
 	}
 }
