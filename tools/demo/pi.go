@@ -299,6 +299,50 @@ func piMatchFilter(filter map[string]string, a piAct, ds []piDigest) bool {
 	return true
 }
 
+// piKeyer maps activity rows to dimension keys of one group, memoised per distinct row (the model repeats
+// the same rows every minute).
+type piKeyer struct {
+	group  string
+	want   []string
+	filter map[string]string
+	ds     []piDigest
+	cache  map[piTuple]piKeyed
+}
+
+type piTuple struct {
+	sql                            int
+	wait, typ, user, host, db, app string
+}
+
+type piKeyed struct {
+	key  string
+	dims map[string]string
+	ok   bool
+}
+
+func newPIKeyer(group string, want []string, filter map[string]string, ds []piDigest) *piKeyer {
+	return &piKeyer{group: group, want: want, filter: filter, ds: ds, cache: map[piTuple]piKeyed{}}
+}
+
+// of returns a's key in the group (ok=false when a is filtered out or has no such dimension).
+func (k *piKeyer) of(a piAct) (string, map[string]string, bool) {
+	t := piTuple{a.sql, a.wait, a.typ, a.user, a.host, a.db, a.app}
+	if v, ok := k.cache[t]; ok {
+		return v.key, v.dims, v.ok
+	}
+	v := piKeyed{}
+	if piMatchFilter(k.filter, a, k.ds) {
+		if k.group == "" {
+			v.ok = true
+		} else if d := piKeyDims(k.group, a, k.ds); d != nil {
+			v.dims = piSelectDims(d, k.want)
+			v.key, v.ok = piKeyOf(v.dims), true
+		}
+	}
+	k.cache[t] = v
+	return v.key, v.dims, v.ok
+}
+
 func piSelectDims(all map[string]string, want []string) map[string]string {
 	if len(want) == 0 {
 		return all
@@ -365,6 +409,11 @@ func (p *piAPI) GetResourceMetrics(_ context.Context, in *pi.GetResourceMetricsI
 		if q.GroupBy != nil {
 			group = aws.ToString(q.GroupBy.Group)
 		}
+		var want []string
+		if q.GroupBy != nil {
+			want = q.GroupBy.Dimensions
+		}
+		keyer := newPIKeyer(group, want, q.Filter, ds)
 		all := map[string]*series{}
 		var order []string
 		var buckets []time.Time
@@ -380,21 +429,13 @@ func (p *piAPI) GetResourceMetrics(_ context.Context, in *pi.GetResourceMetricsI
 				got++
 				acc[""] += 0 // the period has data even when idle
 				for _, a := range acts {
-					if !piMatchFilter(q.Filter, a, ds) {
+					k, d, ok := keyer.of(a)
+					if !ok {
 						continue
 					}
-					k := ""
-					if group != "" {
-						d := piKeyDims(group, a, ds)
-						if d == nil {
-							continue
-						}
-						d = piSelectDims(d, q.GroupBy.Dimensions)
-						k = piKeyOf(d)
-						if all[k] == nil {
-							all[k] = &series{dims: d, points: map[time.Time]float64{}}
-							order = append(order, k)
-						}
+					if group != "" && all[k] == nil {
+						all[k] = &series{dims: d, points: map[time.Time]float64{}}
+						order = append(order, k)
 					}
 					acc[k] += a.load
 				}
@@ -450,6 +491,11 @@ func (p *piAPI) DescribeDimensionKeys(_ context.Context, in *pi.DescribeDimensio
 		total float64
 		parts map[string]float64
 	}
+	keyer := newPIKeyer(group, in.GroupBy.Dimensions, in.Filter, ds)
+	var parter *piKeyer
+	if in.PartitionBy != nil {
+		parter = newPIKeyer(aws.ToString(in.PartitionBy.Group), in.PartitionBy.Dimensions, nil, ds)
+	}
 	keys := map[string]*key{}
 	partTotals := map[string]float64{}
 	partDims := map[string]map[string]string{}
@@ -461,25 +507,20 @@ func (p *piAPI) DescribeDimensionKeys(_ context.Context, in *pi.DescribeDimensio
 		}
 		minutes++
 		for _, a := range acts {
-			if !piMatchFilter(in.Filter, a, ds) {
+			k, d, ok := keyer.of(a)
+			if !ok {
 				continue
 			}
-			d := piKeyDims(group, a, ds)
-			if d == nil {
-				continue
-			}
-			d = piSelectDims(d, in.GroupBy.Dimensions)
-			k := piKeyOf(d)
 			if keys[k] == nil {
 				keys[k] = &key{dims: d, sql: a.sql, parts: map[string]float64{}}
 			}
 			keys[k].total += a.load
-			if in.PartitionBy != nil {
-				pd := piSelectDims(piKeyDims(aws.ToString(in.PartitionBy.Group), a, ds), in.PartitionBy.Dimensions)
-				pk := piKeyOf(pd)
-				keys[k].parts[pk] += a.load
-				partTotals[pk] += a.load
-				partDims[pk] = pd
+			if parter != nil {
+				if pk, pd, ok := parter.of(a); ok {
+					keys[k].parts[pk] += a.load
+					partTotals[pk] += a.load
+					partDims[pk] = pd
+				}
 			}
 		}
 	}

@@ -39,6 +39,10 @@ var DefaultGroupBy = []string{DimWaitEvent, DimSQL, DimUser, DimHost}
 // AllowedPeriods are the PeriodInSeconds values Performance Insights accepts.
 var AllowedPeriods = []int32{1, 60, 300, 3600, 86400}
 
+// periodChoices are the periods Load picks from: PI's allowed values but 1 s, whose data PI keeps only for a
+// short time and which would make a short window's peak a one-second blip.
+var periodChoices = AllowedPeriods[1:]
+
 // Performance Insights facts.
 const (
 	metricLoad       = "db.load.avg"
@@ -90,7 +94,7 @@ type Result struct {
 	ClusterID          string          `json:"cluster_id"`
 	Engine             string          `json:"engine"`
 	Window             timewin.Echo    `json:"window"`
-	PeriodS            int32           `json:"period_s" jsonschema_description:"Performance Insights period used, seconds (one of 1, 60, 300, 3600, 86400)."`
+	PeriodS            int32           `json:"period_s" jsonschema_description:"Performance Insights period used, seconds (60, 300, 3600 or 86400)."`
 	Members            []MemberLoad    `json:"members"`
 	Findings           []tools.Finding `json:"findings"`
 	MissingPermissions []string        `json:"missing_permissions,omitempty" jsonschema_description:"IAM actions that were refused; the data they give is missing."`
@@ -188,7 +192,7 @@ func Load(ctx context.Context, api API, topo cluster.Topology, w timewin.Window,
 		res.Hints = append(res.Hints, note)
 	}
 	res.Window = w.Echo()
-	res.PeriodS = timewin.PeriodFrom(w, AllowedPeriods, opt.MaxPoints)
+	res.PeriodS = timewin.PeriodFrom(w, periodChoices, opt.MaxPoints)
 
 	members, err := selectMembers(topo, opt.Instances)
 	if err != nil {

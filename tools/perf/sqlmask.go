@@ -8,19 +8,22 @@ import (
 // the data they carry: quoted strings ('…', and "…" unless postgres, where double quotes delimit
 // identifiers), PostgreSQL dollar-quoted strings, numbers (integers, decimals, exponents, 0x/0b literals),
 // prefixed strings (X'…', B'…', N'…', E'…'). Lists of placeholders collapse ("IN (?, ?, ?)" → "IN (?+)"),
-// runs of white space become one space. Identifiers, keywords, comments, bind placeholders (?, $1, :name)
+// runs of white space become one space (a newline after a -- comment). Identifiers, keywords, comments, bind placeholders (?, $1, :name)
 // and quoted identifiers (`…`) are kept. The text is untrusted and never interpreted beyond this scan;
 // unterminated quotes mask to the end.
 func MaskSQL(sql string, postgres bool) string {
 	var b strings.Builder
 	b.Grow(len(sql))
 	n := len(sql)
-	space := false // a white-space run is pending
+	space, newline := false, false // a white-space run is pending; it must be a newline (after a -- comment)
 	emit := func(s string) {
-		if space && b.Len() > 0 {
+		switch {
+		case newline:
+			b.WriteByte('\n')
+		case space && b.Len() > 0:
 			b.WriteByte(' ')
 		}
-		space = false
+		space, newline = false, false
 		b.WriteString(s)
 	}
 	for i := 0; i < n; {
@@ -35,7 +38,7 @@ func MaskSQL(sql string, postgres bool) string {
 				j = n - i
 			}
 			emit(sql[i : i+j])
-			space = true
+			newline = true // the comment ends at the line end; what follows must not join it
 			i += j
 		case c == '/' && i+1 < n && sql[i+1] == '*': // block comment: keep
 			j := strings.Index(sql[i+2:], "*/")
@@ -72,9 +75,9 @@ func MaskSQL(sql string, postgres bool) string {
 			emit("?")
 			i = skipQuoted(sql, i+1, '\'', c == 'e' || c == 'E' || !postgres)
 		case isDigit(c) || (c == '.' && i+1 < n && isDigit(sql[i+1])):
-			if identBefore(sql, i) {
-				j := i
-				for j < n && isIdent(sql[j]) {
+			if identBefore(sql, i) { // t1.5 or $1: part of a name or placeholder
+				j := i + 1
+				for j < n && (isIdent(sql[j]) || sql[j] == '$') {
 					j++
 				}
 				emit(sql[i:j])
@@ -85,7 +88,7 @@ func MaskSQL(sql string, postgres bool) string {
 			i = skipNumber(sql, i)
 		case isIdent(c):
 			j := i
-			for j < n && isIdent(sql[j]) {
+			for j < n && (isIdent(sql[j]) || sql[j] == '$') { // $ may continue a name
 				j++
 			}
 			emit(sql[i:j])
@@ -138,7 +141,17 @@ func dollarQuote(sql string, i int) (int, bool) {
 	return j + 1 + k + len(tag), true
 }
 
+// skipNumber returns the index past the number at sql[i]. Letters, digits, dots and underscores glued to it
+// belong to the same token ("0x1F", "1.5e3", "3rd"), so masking never leaves half a number behind.
 func skipNumber(sql string, i int) int {
+	j := numberEnd(sql, i)
+	for j < len(sql) && (isIdent(sql[j]) || sql[j] == '.' || sql[j] == '$') {
+		j++
+	}
+	return j
+}
+
+func numberEnd(sql string, i int) int {
 	n := len(sql)
 	if sql[i] == '0' && i+1 < n && (sql[i+1] == 'x' || sql[i+1] == 'X' || sql[i+1] == 'b' || sql[i+1] == 'B') {
 		j := i + 2
@@ -178,7 +191,7 @@ func identBefore(sql string, i int) bool {
 		return false
 	}
 	p := sql[i-1]
-	return isIdent(p) || p == '$' || p == ':' || p == '@'
+	return isIdent(p) || p == '$' || p == ':' || p == '@' || p == '?'
 }
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
