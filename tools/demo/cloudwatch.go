@@ -522,7 +522,7 @@ func (f *Fleet) cwInstanceGen(inst *Instance, name string) func(time.Time) (floa
 	case "Deadlocks":
 		g = func(t time.Time) (float64, bool) {
 			v := 0.0
-			if isWriter(t) && n(t) > 0.96 {
+			if orders && isWriter(t) && n(t) > 0.96 {
 				v = 1.0 / 60
 			}
 			return blend(v, 0.28+0.08*n(t), hot(t)), true

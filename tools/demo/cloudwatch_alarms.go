@@ -109,14 +109,11 @@ func (f *Fleet) alarms() alarmSet {
 	metric("billing-pg-writer-cpu", "AWS/RDS", "CPUUtilization", dims("DBClusterIdentifier", "billing-pg", "Role", "WRITER"),
 		cwtypes.StatisticAverage, 300, 3, 3, gt, 80, nil)
 	if c := f.Cluster("billing-pg"); c != nil && c.StorageGrowthPerDay > 0 {
+		// Sized for a year of growth: OK.
 		const step = 10 << 30
-		th := math.Floor(alarmVolumeBytes(c, f.Now.Add(-3*24*time.Hour))/step) * step
-		crossed := c.Created.Add(time.Duration((th - c.StorageStartBytes) / c.StorageGrowthPerDay * float64(24*time.Hour))).Truncate(time.Minute)
-		at := ms(crossed.Truncate(5*time.Minute).Add(5*time.Minute), 640)
+		th := math.Ceil((alarmVolumeBytes(c, f.Now)+365*c.StorageGrowthPerDay)/step) * step
 		metric("billing-pg-storage-high", "AWS/RDS", "VolumeBytesUsed", dims("DBClusterIdentifier", "billing-pg"),
-			cwtypes.StatisticAverage, 300, 1, 1, gt, th, []alarmTransition{
-				{at, "OK", "ALARM", alarmThresholdReason(1, 1, []float64{math.Round(alarmVolumeBytes(c, crossed.Add(4*time.Minute)))}, crossed, "greater than", th)},
-			})
+			cwtypes.StatisticAverage, 300, 1, 1, gt, th, nil)
 	}
 	// The standalone instance and something that is not a database.
 	metric("legacy-mysql-cpu", "AWS/RDS", "CPUUtilization", dims("DBInstanceIdentifier", "legacy-mysql"),

@@ -141,7 +141,7 @@ func New(now time.Time) *Fleet {
 	billing := &Cluster{
 		ID: "billing-pg", Engine: "aurora-postgresql", EngineVersion: "16.4",
 		ParamGroup: "billing-pg-cluster", LogExports: []string{"postgresql"},
-		BackupRetention: 1, DeletionProtection: false, Encrypted: true, IAMAuth: true, PIEnabled: true, DatabaseInsightsMode: "standard",
+		BackupRetention: 7, DeletionProtection: true, Encrypted: true, IAMAuth: true, PIEnabled: true, DatabaseInsightsMode: "standard",
 		Port: 5432, ResourceID: "cluster-9BILLINGPGDEMO22222222", Created: created.AddDate(0, 3, 0),
 		StorageStartBytes: 180 << 30, StorageGrowthPerDay: 3.5 * (1 << 30),
 	}

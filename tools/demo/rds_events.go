@@ -21,7 +21,7 @@ import (
 // restart 15 days ago (beyond the 14-day retention, so never returned), daily automated snapshots of both
 // clusters and backups of the standalone instance, and a parameter group change on billing-pg. Pending
 // maintenance: the forced os-upgrade of OSUpgradeOn due OSUpgradeDue (critical), a minor version upgrade of
-// billing-pg forced in 21 days (warning), an engine update of orders-prod forced in 45 days and a CA
+// billing-pg forced in 60 days (info), an engine update of orders-prod forced in 45 days and a CA
 // certificate rotation of billing-pg-1 without a forced date (info).
 
 // eventRetention is how long RDS keeps events.
@@ -181,8 +181,8 @@ func (f *Fleet) pending() []pendingAction {
 	if c := f.Cluster("billing-pg"); c != nil {
 		out = append(out, pendingAction{c.ARN(), rdstypes.PendingMaintenanceAction{
 			Action: aws.String("db-upgrade"), Description: aws.String("Upgrade to Aurora PostgreSQL 16.6"),
-			AutoAppliedAfterDate: aws.Time(today.Add(7 * day)), ForcedApplyDate: aws.Time(today.Add(21 * day)),
-			OptInStatus: aws.String("next-maintenance"), CurrentApplyDate: window(today.Add(day)),
+			AutoAppliedAfterDate: aws.Time(today.Add(35 * day)), ForcedApplyDate: aws.Time(today.Add(60 * day)),
+			CurrentApplyDate: window(today.Add(35 * day)),
 		}})
 		if i := f.Instance("billing-pg-1"); i != nil {
 			out = append(out, pendingAction{i.ARN(), rdstypes.PendingMaintenanceAction{

@@ -276,7 +276,7 @@ func TestGetPendingMaintenanceDemo(t *testing.T) {
 		}
 	}
 	testkit.Decode(t, s.Call("get_pending_maintenance", map[string]any{"cluster_id": "billing-pg", "timezone": "UTC"}), &out)
-	if out.Counts != (Counts{Warning: 1, Info: 1}) || out.Actions[0].Action != "db-upgrade" || out.Timezone != "UTC" || !strings.HasSuffix(out.Actions[0].ForcedApplyLocal, "Z") {
+	if out.Counts != (Counts{Info: 2}) || out.Actions[0].Action != "db-upgrade" || len(out.Findings) != 0 || out.Timezone != "UTC" || !strings.HasSuffix(out.Actions[0].ForcedApplyLocal, "Z") {
 		t.Errorf("billing-pg %+v", out)
 	}
 	testkit.Decode(t, s.Call("get_pending_maintenance", map[string]any{"cluster_id": "legacy-mysql"}), &out)
