@@ -5,6 +5,7 @@ VERSION      ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo
 LDFLAGS      := -s -w -X main.version=$(VERSION)
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 E2E_DIR      := cmd/kida-mcp/testdata/e2e
+REPORT_E2E   := tools/report/testdata/browser
 GOTEST_FLAGS ?= -count=1
 
 .DEFAULT_GOAL := help
@@ -22,8 +23,8 @@ run: build ## Serve MCP over stdio against your AWS account (ARGS="--region ap-n
 	$(BIN) serve $(ARGS)
 
 .PHONY: demo
-demo: build ## The main job on the built-in demo fleet, no AWS account needed
-	$(BIN) check --demo
+demo: build ## The daily job on the built-in demo fleet (no AWS account): reports in ./reports/, what would be sent in ./outbox/
+	$(BIN) report --demo --config examples/kida-demo.yaml
 
 .PHONY: test
 test: e2e-deps ## Unit, wire (moto), MCP client and external-client tests
@@ -34,9 +35,11 @@ test-unit: ## Go-only tests (moto and npm tests skip when their tools are missin
 	go test $(GOTEST_FLAGS) ./...
 
 .PHONY: e2e-deps
-e2e-deps: ## Install the npm packages the external-client tests use (local, git-ignored)
+e2e-deps: ## Install the npm packages the external-client and report browser tests use (local, git-ignored)
 	@if [ ! -d $(E2E_DIR)/node_modules/@modelcontextprotocol/sdk ]; then \
 		cd $(E2E_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
+	@if [ ! -d $(REPORT_E2E)/node_modules/playwright-core ]; then \
+		cd $(REPORT_E2E) && npm ci --no-audit --no-fund --loglevel=error; fi
 
 .PHONY: lint
 lint: ## gofmt (fails on any output), go vet, staticcheck

@@ -61,6 +61,10 @@ type Finding struct {
 	End   *time.Time `json:"end,omitempty"`
 	// LikelyCause names the correlated cause first (e.g. the slow-query class behind a CPU storm).
 	LikelyCause string `json:"likely_cause,omitempty"`
+	// Metric is the CloudWatch metric the finding is about (e.g. CPUUtilization), when it has one: the report
+	// shades Start–End on that metric's chart (a prefix also matches: AuroraReplicaLag marks
+	// AuroraReplicaLagMaximum too). Optional; without it the report guesses from the code and title.
+	Metric string `json:"metric,omitempty"`
 }
 
 // Gap is data the check could not get, why, and how to fix it.
