@@ -260,11 +260,12 @@ func valueRange(mn, mx float64, unit string, extra ...float64) (float64, float64
 // gapAfter estimates the spacing beyond which two consecutive points are a gap, not a line: 1.5× the 90th
 // percentile of the spacings. That is one missing period for regular data, and it never splits data the
 // check engine already downsampled with MinMax (whose spacings vary up to twice its bucket width).
-func gapAfter(pts []Point) time.Duration {
+func gapAfter(pts []Point, scratch *[]int64) time.Duration {
 	if len(pts) < 3 {
 		return time.Duration(math.MaxInt64)
 	}
-	ds := make([]int64, 0, len(pts)-1)
+	ds := (*scratch)[:0]
+	defer func() { *scratch = ds }()
 	prev := pts[0].T.UnixNano()
 	for _, p := range pts[1:] {
 		n := p.T.UnixNano()
@@ -289,15 +290,16 @@ type drawn struct {
 
 // minmax keeps, for every bucket of every run, the minimum and the maximum in time order, so every peak
 // survives (never every-kth thinning). Points outside the window, NaN and ±Inf are dropped; a NaN also
-// breaks the line.
-func minmax(pts []Point, a timeAxis) drawn {
-	d := drawn{gap: gapAfter(pts)}
+// breaks the line. scratch is reused between series.
+func minmax(pts []Point, a timeAxis, scratch *[]int64) drawn {
+	d := drawn{gap: gapAfter(pts, scratch)}
 	gap := int64(d.gap)
-	var run []Point
+	kept := make([]Point, 0, min(len(pts), 2*buckets+2)) // all runs share one backing array
+	runStart := 0
 	flush := func() {
-		if len(run) > 0 {
-			d.runs = append(d.runs, run)
-			run = nil
+		if len(kept) > runStart {
+			d.runs = append(d.runs, kept[runStart:len(kept):len(kept)])
+			runStart = len(kept)
 		}
 	}
 	bk := -1
@@ -307,9 +309,9 @@ func minmax(pts []Point, a timeAxis) drawn {
 			return
 		}
 		first, second := min(mi, ma), max(mi, ma)
-		run = append(run, pts[first])
+		kept = append(kept, pts[first])
 		if second != first {
-			run = append(run, pts[second])
+			kept = append(kept, pts[second])
 		}
 		bk = -1
 	}

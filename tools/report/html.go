@@ -169,6 +169,7 @@ type view struct {
 	Members   []memberV
 	AlarmsOn  int
 	Missing   int
+	scratch   []int64 // reused by minmax
 }
 
 type tabV struct {
@@ -588,7 +589,7 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 				top = s
 			}
 		}
-		d := minmax(s.Points, v.ax)
+		d := minmax(s.Points, v.ax, &v.scratch)
 		sv.D = path(d, v.ax, lo*u.div, hi*u.div)
 		name := s.Instance
 		if s.Role != "" {
@@ -597,7 +598,11 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 		sv.Tip = fmt.Sprintf("%s: min %s, avg %s, p95 %s, max %s at %s", name, sv.Min, sv.Avg, sv.P95, sv.Max, sv.MaxAt.Short)
 		ch.Series = append(ch.Series, sv)
 
-		sj := seriesJSON{}
+		n := 0
+		for _, run := range d.runs {
+			n += len(run) + 1
+		}
+		sj := seriesJSON{T: make([]int64, 0, n), V: make([]float64, 0, n)}
 		for r, run := range d.runs {
 			if r > 0 { // a break: the script reads a cursor between runs as "no data"
 				sj.T = append(sj.T, sj.T[len(sj.T)-1])

@@ -299,7 +299,7 @@ func TestChartDownsampleKeepsPeaks(t *testing.T) {
 	ax := newTimeAxis(c.Window)
 	for _, p := range c.Metrics {
 		for _, s := range p.Series {
-			d := minmax(s.Points, ax)
+			d := minmax(s.Points, ax, new([]int64))
 			n, mx, mn := 0, math.Inf(-1), math.Inf(1)
 			for _, r := range d.runs {
 				n += len(r)
@@ -319,10 +319,10 @@ func TestChartDownsampleKeepsPeaks(t *testing.T) {
 			r1 = s
 		}
 	}
-	if d := minmax(r1.Points, ax); len(d.runs) != 2 {
+	if d := minmax(r1.Points, ax, new([]int64)); len(d.runs) != 2 {
 		t.Errorf("reboot gap: %d runs, want 2", len(d.runs))
 	}
-	if got := strings.Count(path(minmax(r1.Points, ax), ax, 0, 100), "M"); got != 2 {
+	if got := strings.Count(path(minmax(r1.Points, ax, new([]int64)), ax, 0, 100), "M"); got != 2 {
 		t.Errorf("reboot gap: %d moves in the path, want 2", got)
 	}
 }
