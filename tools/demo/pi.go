@@ -20,10 +20,11 @@ import (
 // Performance Insights (issue: database load and audit trail).
 //
 // Every member with PI on has a per-minute activity model: a list of (digest, wait event, user, host, db,
-// load) rows whose loads add up to db.load.avg. orders-prod runs an OLTP mix on the writer and reads on the
-// readers, plus the reporting query on orders-prod-3; during the incident the reporting query runs on the
-// writer of the moment (Fleet.WriterAt) and drives the load to ~3× its 4 vCPUs, waiting on CPU and
-// io/table/sql/handler (a full scan). The failover and the reboot leave a gap in the data. billing-pg is calm.
+// load) rows whose loads add up to db.load.avg. orders-prod runs the orders app's mix on the writer and reads
+// on the readers, plus the reporting queries on the reporting reader orders-prod-3; during the incident the
+// regional revenue report (the slow log's storm query) runs on the writer of the moment (Fleet.WriterAt) and
+// drives the load to ~3× its 4 vCPUs, waiting on CPU and io/table/sql/handler (a full scan). The failover and
+// the reboot leave a gap in the data. billing-pg is calm, with a nightly ledger close.
 
 type piAPI struct {
 	f      *Fleet
@@ -42,38 +43,59 @@ type piDigest struct {
 	rowsPerCall    float64
 }
 
-// piStormSQL is the reporting query behind the orders-prod incident: DATE(created_at) defeats the index on
-// created_at, so every run scans the orders table. Its digest is longer than PI's 500-byte limit.
-const piStormSQL = "SELECT `c`.`customer_id`, `c`.`name`, `c`.`email`, `c`.`segment`, `c`.`country_code`, " +
+// The orders-prod digests, in Aurora MySQL's digest format. They match the slow query log of the demo
+// (logs.go): the storm is report_svc's regional revenue report (DATE(created_at) and the joins make it scan
+// orders), sent to the writer endpoint instead of the reporting reader; the everyday statements are the
+// orders app's. piExportSQL is a long monthly export that normally runs on the reporting reader: its digest
+// is longer than PI's 500-byte limit, so get_db_load fetches its full text.
+const piExportSQL = "SELECT %s `c`.`customer_id`, `c`.`name`, `c`.`email`, `c`.`segment`, `c`.`country_code`, " +
 	"COUNT(DISTINCT `o`.`order_id`) AS `orders`, SUM(`oi`.`quantity`) AS `units`, SUM(`oi`.`quantity` * `oi`.`unit_price`) AS `gross`, " +
 	"SUM(`o`.`discount_amount`) AS `discounts`, SUM(`o`.`total_amount`) AS `revenue`, MAX(`o`.`created_at`) AS `last_order_at` " +
 	"FROM `orders` `o` JOIN `order_items` `oi` ON `oi`.`order_id` = `o`.`order_id` JOIN `customers` `c` ON `c`.`customer_id` = `o`.`customer_id` " +
-	"WHERE DATE(`o`.`created_at`) BETWEEN %s AND %s AND `o`.`status` IN (%s) AND `c`.`segment` <> %s " +
+	"WHERE `o`.`created_at` BETWEEN %s AND %s AND `o`.`status` IN (%s) AND `c`.`segment` <> %s " +
 	"GROUP BY `c`.`customer_id`, `c`.`name`, `c`.`email`, `c`.`segment`, `c`.`country_code` ORDER BY `revenue` DESC LIMIT %s"
 
+const (
+	piStorm  = 0 // digest indexes used by the model
+	piLookup = 1
+	piUpdate = 2
+	piInsert = 3
+	piEmail  = 4
+	piCommit = 5
+	piExport = 6
+)
+
 var piOrdersDigests = []piDigest{
-	{id: "A1C5E0F3B9D24C7E8F6A0B1C2D3E4F50", dbID: "8c1e62f0a4b9d3e7",
-		text:      fmt.Sprintf(piStormSQL, "?", "?", "...", "?", "?"),
-		example:   fmt.Sprintf(piStormSQL, "'2026-10-01'", "'2026-10-31'", "'PAID', 'SHIPPED', 'DELIVERED'", "'internal'", "500"),
-		callsPerS: 0.35, msPerCall: 27400, rowsPerCall: 5.8e6},
-	{id: "B2D6F1A4C0E35D8F9A7B1C2D3E4F5061", dbID: "1f0a9e7d3c2b4a65",
-		text:      "SELECT `order_id`, `customer_id`, `status`, `total_amount`, `created_at` FROM `orders` WHERE `order_id` = ?",
-		example:   "SELECT `order_id`, `customer_id`, `status`, `total_amount`, `created_at` FROM `orders` WHERE `order_id` = 88123417",
-		callsPerS: 410, msPerCall: 0.6, rowsPerCall: 1},
-	{id: "C3E7A2B5D1F46E9A0B8C2D3E4F506172", dbID: "2a1b0f8e4d3c5b76",
-		text:      "INSERT INTO `order_items` ( `order_id`, `sku`, `quantity`, `unit_price` ) VALUES (...)",
-		example:   "INSERT INTO `order_items` (`order_id`, `sku`, `quantity`, `unit_price`) VALUES (88123417, 'SKU-20411', 2, 19.90)",
+	piStorm: {id: "A1C5E0F3B9D24C7E8F6A0B1C2D3E4F50", dbID: "8c1e62f0a4b9d3e7",
+		text: "SELECT `c` . `region` , DATE ( `o` . `created_at` ) AS `d` , SUM ( `oi` . `qty` * `oi` . `price` ) AS `revenue` " +
+			"FROM `orders` `o` JOIN `customers` `c` ON `c` . `id` = `o` . `customer_id` JOIN `order_items` `oi` ON `oi` . `order_id` = `o` . `id` " +
+			"WHERE `o` . `created_at` >= ? AND `o` . `status` IN (...) GROUP BY `c` . `region` , `d` ORDER BY `revenue` DESC LIMIT ?",
+		example: "/* report:regional_revenue */ SELECT c.region, DATE(o.created_at) AS d, SUM(oi.qty * oi.price) AS revenue\n" +
+			"  FROM orders o\n  JOIN customers c ON c.id = o.customer_id\n  JOIN order_items oi ON oi.order_id = o.id\n" +
+			" WHERE o.created_at >= '2026-10-23' AND o.status IN ('paid', 'shipped')\n GROUP BY c.region, d\n ORDER BY revenue DESC\n LIMIT 100",
+		callsPerS: 0.2, msPerCall: 15800, rowsPerCall: 4.1e7},
+	piLookup: {id: "B2D6F1A4C0E35D8F9A7B1C2D3E4F5061", dbID: "1f0a9e7d3c2b4a65",
+		text:      "SELECT `o` . `id` , `o` . `status` , `o` . `total` FROM `orders` `o` WHERE `o` . `customer_id` = ? ORDER BY `o` . `created_at` DESC LIMIT ?",
+		example:   "SELECT o.id, o.status, o.total FROM orders o WHERE o.customer_id = 48213 ORDER BY o.created_at DESC LIMIT 20",
+		callsPerS: 310, msPerCall: 0.7, rowsPerCall: 190},
+	piUpdate: {id: "C3E7A2B5D1F46E9A0B8C2D3E4F506172", dbID: "2a1b0f8e4d3c5b76",
+		text:      "UPDATE `inventory` SET `reserved` = `reserved` + ? WHERE `sku` = ? AND `warehouse_id` = ?",
+		example:   "UPDATE inventory SET reserved = reserved + 2 WHERE sku = 'SKU-20318' AND warehouse_id = 3",
+		callsPerS: 85, msPerCall: 2.6, rowsPerCall: 1},
+	piInsert: {id: "D4F8B3C6E2A57FAB1C9D3E4F50617283", dbID: "3b2c1a9f5e4d6c87",
+		text:      "INSERT INTO `order_events` ( `order_id` , `kind` , `payload` , `created_at` ) VALUES (...) /* , ... */",
+		example:   "INSERT INTO order_events (order_id, kind, payload, created_at) VALUES (5123417, 'paid', '{\"by\": \"checkout\"}', NOW(6)),(5123418, 'created', '{\"by\": \"checkout\"}', NOW(6))",
 		callsPerS: 95, msPerCall: 1.9, rowsPerCall: 0},
-	{id: "D4F8B3C6E2A57FAB1C9D3E4F50617283", dbID: "3b2c1a9f5e4d6c87",
-		text:      "UPDATE `inventory` SET `available_qty` = `available_qty` - ? WHERE `sku` = ? AND `available_qty` >= ?",
-		example:   "UPDATE `inventory` SET `available_qty` = `available_qty` - 2 WHERE `sku` = 'SKU-20411' AND `available_qty` >= 2",
-		callsPerS: 88, msPerCall: 2.4, rowsPerCall: 1},
-	{id: "E5A9C4D7F3B68ABC2D0E4F5061728394", dbID: "4c3d2b0a6f5e7d98",
-		text:      "SELECT `sku`, `available_qty` FROM `inventory` WHERE `sku` IN (...)",
-		example:   "SELECT `sku`, `available_qty` FROM `inventory` WHERE `sku` IN ('SKU-20411', 'SKU-11873', 'SKU-30002')",
-		callsPerS: 220, msPerCall: 0.8, rowsPerCall: 3},
-	{id: "F6BAD5E8A4C79BCD3E1F5061728394A5", dbID: "5d4e3c1b7a6f8ea9",
+	piEmail: {id: "E5A9C4D7F3B68ABC2D0E4F5061728394", dbID: "4c3d2b0a6f5e7d98",
+		text:      "SELECT * FROM `customers` WHERE `email` = ?",
+		example:   "SELECT * FROM customers WHERE email = 'park.seoyeon42@example.com'",
+		callsPerS: 0.4, msPerCall: 640, rowsPerCall: 1.25e6},
+	piCommit: {id: "F6BAD5E8A4C79BCD3E1F5061728394A5", dbID: "5d4e3c1b7a6f8ea9",
 		text: "COMMIT", example: "COMMIT", callsPerS: 180, msPerCall: 1.1},
+	piExport: {id: "07CBE6F9B5D8ACDE4F2061728394A5B6", dbID: "6e5f4d2c8b7a9fba",
+		text:      fmt.Sprintf(piExportSQL, "", "?", "?", "...", "?", "?"),
+		example:   fmt.Sprintf(piExportSQL, "/* export:monthly_customers */", "'2026-10-01 00:00:00'", "'2026-10-31 23:59:59'", "'paid', 'shipped', 'delivered'", "'internal'", "5000"),
+		callsPerS: 0.05, msPerCall: 7300, rowsPerCall: 3.2e6},
 }
 
 var piBillingDigests = []piDigest{
@@ -110,6 +132,7 @@ var (
 	piWaitHandler   = [2]string{"io/table/sql/handler", "io"}
 	piWaitRedoFlush = [2]string{"io/aurora_redo_log_flush", "io"}
 	piWaitHashLocks = [2]string{"synch/sxlock/innodb/hash_table_locks", "synch"}
+	piWaitRowLock   = [2]string{"synch/cond/innodb/row_lock_wait", "synch"}
 	piWaitRespond   = [2]string{"io/aurora_respond_to_client", "io"}
 	piWaitPGRead    = [2]string{"IO:DataFileRead", "IO"}
 	piWaitPGXact    = [2]string{"IO:XactSync", "IO"}
@@ -151,43 +174,46 @@ func (f *Fleet) piActivity(inst *Instance, t time.Time) []piAct {
 		if inst.ID == inc.LaggingReader && in(inc.RebootAt, 3*time.Minute) {
 			return nil
 		}
-		const app1, app2, report = "10.20.1.15", "10.20.2.41", "10.20.3.77"
+		const app1, app2, app3, report = "10.0.3.15", "10.0.3.27", "10.0.4.9", "10.0.4.21" // as in the slow log
 		if f.WriterAt(c.ID, t) == inst.ID {
 			acts = append(acts,
-				act(1, piWaitCPU, "app_orders", app1, 0.22*day*noise("1c")),
-				act(1, piWaitCPU, "app_orders", app2, 0.18*day*noise("1c2")),
-				act(2, piWaitRedoFlush, "app_orders", app1, 0.16*day*noise("2r")),
-				act(2, piWaitCPU, "app_orders", app2, 0.07*day*noise("2c")),
-				act(3, piWaitHashLocks, "app_orders", app1, 0.08*day*noise("3h")),
-				act(3, piWaitCPU, "app_orders", app2, 0.08*day*noise("3c")),
-				act(4, piWaitCPU, "app_orders", app1, 0.1*day*noise("4c")),
-				act(5, piWaitRedoFlush, "app_orders", app2, 0.12*day*noise("5r")),
-				act(1, piWaitRespond, "app_orders", app1, 0.04*day*noise("1r")),
+				act(piLookup, piWaitCPU, "app", app1, 0.2*day*noise("1c")),
+				act(piLookup, piWaitCPU, "app", app2, 0.16*day*noise("1c2")),
+				act(piLookup, piWaitRespond, "app", app3, 0.04*day*noise("1r")),
+				act(piUpdate, piWaitRowLock, "app", app1, 0.08*day*noise("2l")),
+				act(piUpdate, piWaitCPU, "app", app2, 0.05*day*noise("2c")),
+				act(piInsert, piWaitRedoFlush, "app", app2, 0.14*day*noise("3r")),
+				act(piInsert, piWaitCPU, "app", app3, 0.05*day*noise("3c")),
+				act(piEmail, piWaitCPU, "app", app3, 0.1*day*noise("4c")),
+				act(piEmail, piWaitHandler, "app", app1, 0.06*day*noise("4h")),
+				act(piCommit, piWaitRedoFlush, "app", app1, 0.1*day*noise("5r")),
 			)
 			if in(inc.Start, inc.End.Sub(inc.Start)) {
-				// the storm: the reporting query, sent to the writer endpoint, scans orders over and over
+				// the storm: the regional revenue report, sent to the writer endpoint, scans orders over and over
 				ramp := math.Min(1, float64(t.Sub(inc.Start)/time.Minute+1)/4)
 				if left := inc.End.Sub(t); left < 2*time.Minute {
 					ramp = math.Min(ramp, float64(left/time.Minute+1)/3)
 				}
 				acts = append(acts,
-					act(0, piWaitCPU, "report_svc", report, 6.1*ramp*noise("s0c")),
-					act(0, piWaitHandler, "report_svc", report, 3.7*ramp*noise("s0h")),
-					act(0, piWaitHashLocks, "report_svc", report, 0.5*ramp*noise("s0x")),
-					act(1, piWaitCPU, "app_orders", app1, 0.9*ramp*noise("s1c")),
-					act(3, piWaitHashLocks, "app_orders", app2, 0.4*ramp*noise("s3h")),
+					act(piStorm, piWaitCPU, "report_svc", report, 6.1*ramp*noise("s0c")),
+					act(piStorm, piWaitHandler, "report_svc", report, 3.7*ramp*noise("s0h")),
+					act(piStorm, piWaitHashLocks, "report_svc", report, 0.5*ramp*noise("s0x")),
+					act(piLookup, piWaitCPU, "app", app1, 0.9*ramp*noise("s1c")),
+					act(piUpdate, piWaitRowLock, "app", app2, 0.4*ramp*noise("s2l")),
 				)
 			}
 		} else {
 			acts = append(acts,
-				act(1, piWaitCPU, "app_orders", app1, 0.12*day*noise("r1c")),
-				act(4, piWaitCPU, "app_orders", app2, 0.08*day*noise("r4c")),
-				act(1, piWaitRespond, "app_orders", app2, 0.03*day*noise("r1r")),
+				act(piLookup, piWaitCPU, "app", app1, 0.12*day*noise("r1c")),
+				act(piLookup, piWaitRespond, "app", app2, 0.03*day*noise("r1r")),
+				act(piEmail, piWaitCPU, "app", app3, 0.05*day*noise("r4c")),
 			)
-			if inst.ID == inc.LaggingReader {
+			if inst.ID == inc.LaggingReader { // the reporting reader: the report and the export normally run here
 				acts = append(acts,
-					act(0, piWaitCPU, "report_svc", report, 0.35*noise("r0c")),
-					act(0, piWaitHandler, "report_svc", report, 0.2*noise("r0h")),
+					act(piStorm, piWaitCPU, "report_svc", report, 0.25*noise("r0c")),
+					act(piStorm, piWaitHandler, "report_svc", report, 0.15*noise("r0h")),
+					act(piExport, piWaitCPU, "report_svc", report, 0.2*noise("r6c")),
+					act(piExport, piWaitHandler, "report_svc", report, 0.12*noise("r6h")),
 				)
 			}
 		}

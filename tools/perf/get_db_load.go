@@ -95,7 +95,7 @@ func (r Result) Text() string {
 				perV = tools.Num(m.PeakPerVCPU, 2)
 			}
 			rows = append(rows, []string{m.Instance, m.Role, m.Class, vcpu, tools.Num(m.AvgLoad, 2),
-				tools.Num(m.PeakLoad, 2) + " at " + shortTime(m.PeakAt), perV, topKeys(m.breakdown(DimWaitEvent), 2)})
+				tools.Num(m.PeakLoad, 2) + " at " + shortTime(m.PeakAt), perV, topKeys(m.waits(), 2)})
 		}
 	}
 	b.WriteString(tools.Table([]string{"instance", "role", "class", "vCPU", "avg AAS", "peak AAS", "peak/vCPU", "top waits"}, rows))
@@ -154,6 +154,14 @@ func (r Result) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// waits is the wait-event breakdown, or the wait-event-type one when only that was asked for.
+func (m MemberLoad) waits() []KeyLoad {
+	if w := m.breakdown(DimWaitEvent); len(w) > 0 {
+		return w
+	}
+	return m.breakdown(DimWaitEventType)
 }
 
 func (m MemberLoad) breakdown(dim string) []KeyLoad {

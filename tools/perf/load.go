@@ -364,7 +364,7 @@ func (r *memberRun) run(ctx context.Context) error {
 		}
 		return err
 	}
-	if slices.Contains(r.groupBy, DimSQL) {
+	if slices.Contains(r.groupBy, DimSQL) && r.out.HasData { // no load, no statements to rank
 		if err := r.topSQL(ctx); err != nil {
 			if a, ok := deniedAction(err); ok {
 				r.deny(a)

@@ -302,6 +302,18 @@ func TestLoadDegradesAndFails(t *testing.T) {
 				t.Errorf("err %v, member %+v", err, res.Members[0])
 			}
 		}},
+		{"an idle member has no statements to rank", func(f *fakePI) {
+			f.grm = func(*pi.GetResourceMetricsInput) (*pi.GetResourceMetricsOutput, error) {
+				return &pi.GetResourceMetricsOutput{MetricList: []pitypes.MetricKeyDataPoints{
+					{Key: &pitypes.ResponseResourceMetricKey{Metric: aws.String("db.load.avg")}, DataPoints: points(now.Add(-time.Hour), 0, 0, 0)}}}, nil
+			}
+		}, func(t *testing.T, res Result, err error, f *fakePI) {
+			m := res.Members[0]
+			if err != nil || m.HasData || len(f.sent) != 1 || len(m.Breakdowns) != 3 || len(m.Breakdowns[0].Keys) != 0 || len(res.Findings) != 0 ||
+				!strings.Contains(strings.Join(m.Hints, " "), "no database load recorded") {
+				t.Errorf("err %v, %d calls, member %+v", err, len(f.sent), m)
+			}
+		}},
 		{"throttling is an error naming the member", func(f *fakePI) {
 			f.ddk = func(*pi.DescribeDimensionKeysInput) (*pi.DescribeDimensionKeysOutput, error) {
 				return nil, apiErr("DescribeDimensionKeys", "ThrottlingException", "Rate exceeded")
