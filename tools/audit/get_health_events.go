@@ -67,7 +67,7 @@ func (r HealthResult) Text() string {
 		if e.End != "" {
 			when += " → " + e.End
 		}
-		fmt.Fprintf(&b, "- [%s] %s (%s) %s", e.Status, tools.Cell(e.TypeCode), e.Category, when)
+		fmt.Fprintf(&b, "- [%s] %s (%s) %s", tools.Cell(e.Status), tools.Cell(e.TypeCode), tools.Cell(e.Category), when)
 		if len(e.Affects) > 0 {
 			fmt.Fprintf(&b, " — affects %s", strings.Join(e.Affects, ", "))
 		} else if e.EntityCount > 0 {

@@ -48,8 +48,8 @@ func (r RecommendationsResult) Text() string {
 		fmt.Fprintf(&b, "%d active/pending: %s\n", len(r.Recommendations), strings.Join(sev, ", "))
 	}
 	for _, rec := range r.Recommendations {
-		fmt.Fprintf(&b, "- [%s] %s — %s (%s, %s, %s)\n", rec.Severity, rec.Resource, tools.Cell(tools.Truncate(rec.Description, 200)),
-			tools.Cell(rec.Category), rec.Status, tools.Cell(rec.TypeID))
+		fmt.Fprintf(&b, "- [%s] %s — %s (%s, %s, %s)\n", tools.Cell(rec.Severity), tools.Cell(rec.Resource), tools.Cell(tools.Truncate(rec.Description, 200)),
+			tools.Cell(rec.Category), tools.Cell(rec.Status), tools.Cell(rec.TypeID))
 		if rec.Recommendation != "" {
 			b.WriteString("  recommendation: " + tools.Cell(tools.Truncate(rec.Recommendation, 200)) + "\n")
 		}
@@ -59,13 +59,13 @@ func (r RecommendationsResult) Text() string {
 		for _, a := range rec.Actions {
 			line := "  action: " + tools.Cell(a.Title)
 			if a.Operation != "" {
-				line += " — " + a.Operation
+				line += " — " + tools.Cell(a.Operation)
 				if len(a.Parameters) > 0 {
 					line += " " + tools.Cell(strings.Join(a.Parameters, " "))
 				}
 			}
 			if len(a.ApplyModes) > 0 {
-				line += " (" + strings.Join(a.ApplyModes, "/") + ")"
+				line += " (" + tools.Cell(strings.Join(a.ApplyModes, "/")) + ")"
 			}
 			b.WriteString(line + "\n")
 		}

@@ -352,3 +352,23 @@ func TestSummarizeRequest(t *testing.T) {
 		t.Errorf("summary is %d runes", len([]rune(got)))
 	}
 }
+
+// Untrusted text (user agents, request parameters, descriptions) cannot break the text mirror's tables.
+func TestTextMirrorsEscapeUntrustedText(t *testing.T) {
+	evil := "x | injected\n| row | <script>alert(1)</script>"
+	tr := TrailResult{ClusterID: "c1", Events: []TrailEvent{{Time: "t", TimeLocal: "t", EventName: "ModifyDBCluster", Actor: evil, PrincipalType: "IAMUser",
+		UserAgent: evil, Request: evil, ErrorCode: evil}}}
+	h := HealthResult{Available: true, Events: []HealthEvent{{Status: "open", TypeCode: evil, Description: evil, Entities: []string{evil}, EntityCount: 1}}}
+	r := RecommendationsResult{Recommendations: []Recommendation{{Severity: "high", Resource: "c1", Description: evil, Recommendation: evil,
+		Actions: []Action{{Title: evil, Operation: evil, Parameters: []string{evil}}}}}}
+	for name, text := range map[string]string{"trail": tr.Text(), "health": h.Text(), "recommendations": r.Text()} {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "| row |") || strings.HasPrefix(line, "| row") {
+				t.Errorf("%s: untrusted newline started a table row: %q", name, line)
+			}
+			if strings.Contains(line, "x | injected") {
+				t.Errorf("%s: unescaped pipe: %q", name, line)
+			}
+		}
+	}
+}

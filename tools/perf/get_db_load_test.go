@@ -161,3 +161,15 @@ func TestSnapshots(t *testing.T) {
 		testkit.Snapshot(t, tl)
 	}
 }
+
+func TestTextMirrorEscapesSQL(t *testing.T) {
+	evil := "SELECT 1 | x\n| row | from t"
+	r := Result{Members: []MemberLoad{{Instance: "i", HasData: true, PIEnabled: true, PeakAt: "2026-11-22T08:00:00Z",
+		Breakdowns: []Breakdown{{Dimension: DimUser, Keys: []KeyLoad{{Name: evil}}}},
+		TopSQL:     []SQLLoad{{ID: "x", Statement: evil}}, TopSQLAtPeak: []SQLLoad{{ID: evil, Statement: evil}}}}}
+	for _, line := range strings.Split(r.Text(), "\n") {
+		if strings.HasPrefix(line, "| row") || strings.Contains(line, "1 | x") {
+			t.Errorf("untrusted SQL broke the text: %q", line)
+		}
+	}
+}
