@@ -35,19 +35,25 @@ func NewPacer(perSecond float64, now func() time.Time, sleep func(context.Contex
 
 // Wait blocks until the next call may go out, or ctx ends.
 func (p *Pacer) Wait(ctx context.Context) error {
+	_, err := p.wait(ctx)
+	return err
+}
+
+// wait is Wait returning the time slot granted.
+func (p *Pacer) wait(ctx context.Context) (time.Time, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	t := p.now()
 	if p.used {
 		if next := p.last.Add(p.interval); t.Before(next) {
 			if err := p.sleep(ctx, next.Sub(t)); err != nil {
-				return err
+				return time.Time{}, err
 			}
 			t = next
 		}
 	}
 	p.last, p.used = t, true
-	return ctx.Err()
+	return t, ctx.Err()
 }
 
 // Sleep waits for d or until ctx ends.
