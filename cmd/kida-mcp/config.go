@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kida-mcp/kida-mcp/tools/delivery"
 )
 
 // Config is everything the binary can be told. Precedence: flags > KIDA_* env > kida.yaml > defaults.
@@ -43,8 +45,9 @@ type Config struct {
 	SessionIdle    time.Duration
 
 	// Logging
-	LogLevel string
-	LogFile  string
+	LogLevel  string
+	LogFile   string
+	LogFormat string
 
 	// Checks and reports
 	Window      string
@@ -55,6 +58,9 @@ type Config struct {
 
 	// File holds the parsed kida.yaml (zero when none), for sections other issues read (delivery, …).
 	File File
+
+	// Delivery is where reports go (kida.yaml delivery:, secrets resolved from the env vars / files it names).
+	Delivery delivery.Config
 }
 
 // ClusterRef is one configured cluster.
@@ -67,19 +73,51 @@ type ClusterRef struct {
 
 // File is kida.yaml. Unknown keys are errors.
 type File struct {
-	Region             string       `yaml:"region"`
-	Profile            string       `yaml:"profile"`
-	RoleARN            string       `yaml:"role_arn"`
-	AWSEndpoint        string       `yaml:"aws_endpoint"`
-	CloudWatchProtocol string       `yaml:"cloudwatch_protocol"`
-	Window             string       `yaml:"window"`
-	Timezone           string       `yaml:"timezone"`
-	ReportDir          string       `yaml:"report_dir"`
-	Concurrency        int          `yaml:"concurrency"`
-	Toolsets           []string     `yaml:"toolsets"`
-	ExcludeTools       []string     `yaml:"exclude_tools"`
-	ReadOnly           bool         `yaml:"read_only"`
-	Clusters           []ClusterRef `yaml:"clusters"`
+	Region             string        `yaml:"region"`
+	Profile            string        `yaml:"profile"`
+	RoleARN            string        `yaml:"role_arn"`
+	AWSEndpoint        string        `yaml:"aws_endpoint"`
+	CloudWatchProtocol string        `yaml:"cloudwatch_protocol"`
+	Window             string        `yaml:"window"`
+	Timezone           string        `yaml:"timezone"`
+	ReportDir          string        `yaml:"report_dir"`
+	Concurrency        int           `yaml:"concurrency"`
+	Toolsets           []string      `yaml:"toolsets"`
+	ExcludeTools       []string      `yaml:"exclude_tools"`
+	ReadOnly           bool          `yaml:"read_only"`
+	Clusters           []ClusterRef  `yaml:"clusters"`
+	Delivery           *DeliveryFile `yaml:"delivery"`
+}
+
+// DeliveryFile is the delivery: section of kida.yaml. Webhook URLs are secrets: the file names the env var
+// or file holding each one, never the URL itself.
+type DeliveryFile struct {
+	S3 *struct {
+		Bucket   string `yaml:"bucket"`
+		Prefix   string `yaml:"prefix"`
+		Region   string `yaml:"region"`
+		Expiry   string `yaml:"expiry"`
+		SSE      string `yaml:"sse"`
+		KMSKeyID string `yaml:"kms_key_id"`
+	} `yaml:"s3"`
+	Email *struct {
+		From   string   `yaml:"from"`
+		To     []string `yaml:"to"`
+		Region string   `yaml:"region"`
+	} `yaml:"email"`
+	Slack *struct {
+		WorkflowWebhookEnv  string `yaml:"workflow_webhook_env"`
+		WorkflowWebhookFile string `yaml:"workflow_webhook_file"`
+		IncomingWebhookEnv  string `yaml:"incoming_webhook_env"`
+		IncomingWebhookFile string `yaml:"incoming_webhook_file"`
+		// Present only to refuse them with a useful message: URLs do not belong in kida.yaml.
+		WorkflowWebhookURL string `yaml:"workflow_webhook_url"`
+		IncomingWebhookURL string `yaml:"incoming_webhook_url"`
+		WebhookURL         string `yaml:"webhook_url"`
+	} `yaml:"slack"`
+	SNS *struct {
+		TopicARN string `yaml:"topic_arn"`
+	} `yaml:"sns"`
 }
 
 // flagDoc describes one flag for --help and the README's generated table.
@@ -145,6 +183,10 @@ func parseConfig(cmd string, args []string, getenv func(string) string, out io.W
 	}
 	c.Toolsets, c.Tools, c.ExcludeTools, c.AllowedOrigins = splitList(toolsets), splitList(toolsList), splitList(exclude), splitList(origins)
 	c.Clusters = append(c.Clusters, clusterArgs(fs.Args(), c.Region)...)
+	var err error
+	if c.Delivery, err = resolveDelivery(c.File.Delivery, getenv, os.ReadFile, c.Demo); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
 }
 
@@ -179,6 +221,7 @@ func flagTable(c *Config, toolsets, toolsList, exclude, origins *string, maxBody
 		e(&c.SessionIdle, "session-idle", "KIDA_SESSION_IDLE", "30m", "idle HTTP sessions are closed after this long"),
 		e(&c.LogLevel, "log-level", "KIDA_LOG_LEVEL", "info", "debug, info, warn or error (logs go to stderr)"),
 		e(&c.LogFile, "log-file", "KIDA_LOG_FILE", "", "write logs to this file instead of stderr"),
+		e(&c.LogFormat, "log-format", "KIDA_LOG_FORMAT", "text", "log line format: text (human-readable) or json"),
 		e(&c.Window, "window", "KIDA_WINDOW", "24h", "default window for checks and reports (e.g. 24h, 7d)"),
 		e(&c.Timezone, "timezone", "KIDA_TIMEZONE", "", "IANA time zone for local times (default: the region's)"),
 		e(&c.ReportDir, "report-dir", "KIDA_REPORT_DIR", "./kida-reports", "where reports and stored checks are written"),
@@ -283,6 +326,11 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level / KIDA_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format / KIDA_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
 	if c.MaxAttempts < 1 || c.MaxAttempts > 10 {
 		return fmt.Errorf("--max-attempts / KIDA_MAX_ATTEMPTS: %d is outside 1..10", c.MaxAttempts)

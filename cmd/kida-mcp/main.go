@@ -34,6 +34,7 @@ func main() {
 var commands = []struct{ name, usage string }{
 	{"serve", "serve MCP tools over stdio (default) or Streamable HTTP"},
 	{"check", "check clusters from the command line and print the findings"},
+	{"report", "daily job: check every configured cluster, render, upload, presign, email/Slack/SNS (exit 1 if any failed)"},
 	{"call", "call one tool once: kida-mcp call describe_cluster '{\"cluster_id\":\"x\"}'"},
 	{"tools", "print the tool catalogue (--format markdown|json)"},
 	{"digest", "digest local slow-log files like pt-query-digest: kida-mcp digest [--format text|json|markdown] FILE…"},
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return serve(ctx, cfg, stdin, stdout, stderr) })
 	case "check":
 		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return checkCmd(ctx, cfg, stdout, stderr) })
+	case "report":
+		return reportMain(ctx, rest, stdout, stderr, getenv)
 	case "call":
 		err = callCmd(ctx, rest, stdout, stderr, getenv)
 	case "tools":
@@ -105,6 +108,9 @@ func printUsage(w io.Writer, cmd string) {
 	if cmd == "check" {
 		fmt.Fprint(w, " [cluster-id[@region] ...]")
 	}
+	if cmd == "report" {
+		fmt.Fprint(w, reportUsage)
+	}
 	fmt.Fprint(w, "\n\nFlags (flag > env > kida.yaml > default):\n")
 	for _, f := range Flags() {
 		def := ""
@@ -127,7 +133,10 @@ func newLogger(cfg Config, stderr io.Writer) (*slog.Logger, func(), error) {
 		}
 		w, closeFn = f, func() { _ = f.Close() }
 	}
-	h := slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl, ReplaceAttr: redact})
+	var h slog.Handler = slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl, ReplaceAttr: redact})
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl, ReplaceAttr: redact})
+	}
 	return slog.New(h), closeFn, nil
 }
 
@@ -145,7 +154,9 @@ func redact(_ []string, a slog.Attr) slog.Attr {
 // newClients returns the demo fleet or the real AWS provider.
 func newClients(ctx context.Context, cfg Config) (awsclient.Clients, error) {
 	if cfg.Demo {
-		return demo.New(time.Now()), nil
+		f := demo.New(time.Now())
+		f.OutboxDir = demoOutbox // delivery tools write what they would send here
+		return f, nil
 	}
 	return awsclient.Load(ctx, awsclient.Options{
 		Region: cfg.Region, Profile: cfg.Profile, RoleARN: cfg.RoleARN, Endpoint: cfg.AWSEndpoint,

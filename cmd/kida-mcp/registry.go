@@ -27,6 +27,8 @@ func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
 	all = append(all, perf.Tools(c, env)...)
 	all = append(all, alarms.Tools(c, env)...)
 	all = append(all, audit.Tools(c, env)...)
-	all = append(all, check.Tools(c, env, check.NewStore(cfg.ReportDir, 0))...)
+	store := check.NewStore(cfg.ReportDir, 0)
+	all = append(all, check.Tools(c, env, store)...)
+	all = append(all, deliveryTools(c, env, cfg, store)...)
 	return all
 }
