@@ -9,5 +9,5 @@ import (
 // the check store.
 func Tools(c awsclient.Clients, env tools.Env, store *Store) []tools.Tool {
 	d := Deps{Clients: c, Env: env}
-	return []tools.Tool{healthCheckTool(d, store)}
+	return []tools.Tool{healthCheckTool(d, store), renderTool(d, store)}
 }

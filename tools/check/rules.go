@@ -170,25 +170,25 @@ func metricFindings(s *state, r *metrics.Result) []report.Finding {
 					if st.MemoryPct.Min < memCriticalPct {
 						sev = tools.SeverityCritical
 					}
-					fs = append(fs, report.Finding{Severity: sev, Code: "memory_pressure", Resource: m.ID, Section: report.SecMetrics,
+					fs = append(fs, report.Finding{Severity: sev, Code: "memory_pressure", Metric: "FreeableMemory", Resource: m.ID, Section: report.SecMetrics,
 						Title: "Memory pressure", Evidence: fmt.Sprintf("freeable memory fell to %s (%.1f%% of %s) at %s", tools.Bytes(st.Min), st.MemoryPct.Min, tools.Bytes(float64(m.MemoryBytes)), s.local(st.MinAt)),
 						Action: "Find what allocates (connections, large sorts, temp tables); consider a larger class.", DocURL: docMetrics, Start: tp(st.MinAt)})
 				}
 			case "SwapUsage":
 				if st.Trend.ChangePct != nil && *st.Trend.ChangePct > 50 && st.Trend.Significant && st.Max > 256<<20 {
-					fs = append(fs, report.Finding{Severity: tools.SeverityInfo, Code: "swap_growth", Resource: m.ID, Section: report.SecMetrics,
+					fs = append(fs, report.Finding{Severity: tools.SeverityInfo, Code: "swap_growth", Metric: "SwapUsage", Resource: m.ID, Section: report.SecMetrics,
 						Title: "Swap usage is growing", Evidence: fmt.Sprintf("swap %s at the end, +%.0f%% over the window", tools.Bytes(st.Last), *st.Trend.ChangePct),
 						Action: "Check memory pressure on this instance."})
 				}
 			case "BufferCacheHitRatio":
 				if st.Points > 0 && st.Avg < cacheHitWarning {
-					fs = append(fs, report.Finding{Severity: tools.SeverityWarning, Code: "low_cache_hit", Resource: m.ID, Section: report.SecMetrics,
+					fs = append(fs, report.Finding{Severity: tools.SeverityWarning, Code: "low_cache_hit", Metric: "BufferCacheHitRatio", Resource: m.ID, Section: report.SecMetrics,
 						Title: "Low buffer cache hit ratio", Evidence: fmt.Sprintf("average %.1f%%, minimum %.1f%% at %s", st.Avg, st.Min, s.local(st.MinAt)),
 						Action: "The working set does not fit in memory: look at full scans in get_slow_queries or a larger class."})
 				}
 			case "Deadlocks":
 				if st.Max > 0 {
-					fs = append(fs, report.Finding{Severity: tools.SeverityInfo, Code: "deadlocks", Resource: m.ID, Section: report.SecMetrics,
+					fs = append(fs, report.Finding{Severity: tools.SeverityInfo, Code: "deadlocks", Metric: "Deadlocks", Resource: m.ID, Section: report.SecMetrics,
 						Title: "Deadlocks occurred", Evidence: fmt.Sprintf("up to %.2f/s at %s", st.Max, s.local(st.MaxAt)),
 						Action: "See get_error_log_summary for the deadlock details; order row access consistently."})
 				}
@@ -198,7 +198,7 @@ func metricFindings(s *state, r *metrics.Result) []report.Finding {
 					if st.Max >= lagCriticalMs {
 						sev = tools.SeverityCritical
 					}
-					f := report.Finding{Severity: sev, Code: "replica_lag", Resource: m.ID, Section: report.SecMetrics,
+					f := report.Finding{Severity: sev, Code: "replica_lag", Metric: st.CloudWatchMetric, Resource: m.ID, Section: report.SecMetrics,
 						Title: "Replica lag", Evidence: fmt.Sprintf("lag peaked at %s ms at %s (p95 %s ms)", tools.Num(st.Max, 0), s.local(st.MaxAt), tools.Num(st.P95, 0)),
 						Action: "Readers serve stale data while lagging; check write bursts on the writer and the reader's load.", DocURL: docMetrics, Start: tp(st.MaxAt)}
 					if a := topAnomaly(st, "high"); a != nil {
@@ -228,14 +228,14 @@ func cpuRule(s *state, m metrics.MemberMetrics, st metrics.SeriesStats) []report
 			continue
 		}
 		dur := a.End.Sub(a.Start) + time.Minute
-		fs = append(fs, report.Finding{Severity: tools.SeverityCritical, Code: "cpu_high", Resource: m.ID, Section: report.SecMetrics,
+		fs = append(fs, report.Finding{Severity: tools.SeverityCritical, Code: "cpu_high", Metric: "CPUUtilization", Resource: m.ID, Section: report.SecMetrics,
 			Title:    fmt.Sprintf("CPU storm on the %s", roleName(m.Role)),
 			Evidence: fmt.Sprintf("CPU up to %.0f%% (baseline %.0f%%) for %d min, %s", a.Peak, a.Baseline, int(dur.Minutes()), s.span(a.Start, a.End)),
 			Action:   "Find the statements that ran then (slow queries, top SQL) and tune or throttle them; scale up if load is legitimate.",
 			DocURL:   docMetrics, Start: tp(a.Start), End: tp(a.End)})
 	}
 	if len(fs) == 0 && st.P95 >= cpuWarning {
-		fs = append(fs, report.Finding{Severity: tools.SeverityWarning, Code: "cpu_sustained", Resource: m.ID, Section: report.SecMetrics,
+		fs = append(fs, report.Finding{Severity: tools.SeverityWarning, Code: "cpu_sustained", Metric: "CPUUtilization", Resource: m.ID, Section: report.SecMetrics,
 			Title: fmt.Sprintf("Sustained high CPU on the %s", roleName(m.Role)), Evidence: fmt.Sprintf("p95 %.0f%%, max %.0f%% at %s", st.P95, st.Max, s.local(st.MaxAt)),
 			Action: "Look at get_db_load's top SQL; consider a larger class or more readers.", DocURL: docMetrics})
 	}
@@ -271,7 +271,7 @@ func storageForecast(s *state, st metrics.SeriesStats) (report.Finding, bool) {
 	if days < forecastWarnDays {
 		sev = tools.SeverityWarning
 	}
-	return report.Finding{Severity: sev, Code: "storage_growth", Resource: s.topo.ID, Section: report.SecMetrics,
+	return report.Finding{Severity: sev, Code: "storage_growth", Metric: "VolumeBytesUsed", Resource: s.topo.ID, Section: report.SecMetrics,
 		Title: "Storage growth forecast", Evidence: fmt.Sprintf("volume %s, growing %s/day → the 128 TiB limit in %s days", tools.Bytes(st.Last), tools.Bytes(perDay), tools.Num(math.Min(days, 1e6), 0)),
 		Action: "Plan retention/archiving; watch AuroraVolumeBytesLeftTotal.", DocURL: docMetrics}, true
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // RDS recommendations (issue: database load and audit trail): orders-prod mixes instance classes (the
-// reporting reader orders-prod-3 is half the size of the others), billing-pg keeps backups for one day only;
-// an older enhanced-monitoring recommendation on billing-pg-1 is resolved.
+// reporting reader orders-prod-3 is half the size of the others), billing-pg kept backups for one day only (resolved: it
+// now keeps 7); an older enhanced-monitoring recommendation on billing-pg-1 is resolved.
 
 type demoRec struct {
 	rec         rdstypes.DBRecommendation
@@ -54,7 +54,7 @@ func (f *Fleet) recommendations() []demoRec {
 		{clusterRes: billing.ResourceID, rec: rdstypes.DBRecommendation{
 			RecommendationId: aws.String("3c9e1f70-2a6b-4d85-b3c4-91e7f0a2d5b8"),
 			TypeId:           aws.String("config_recommendation::backup_retention_period"),
-			Severity:         aws.String("high"), Status: aws.String("active"), Category: aws.String("reliability"),
+			Severity:         aws.String("high"), Status: aws.String("resolved"), Category: aws.String("reliability"),
 			Source: aws.String("RDS"), ResourceArn: aws.String(billing.ARN()),
 			Description:    aws.String("The DB cluster billing-pg keeps automated backups for 1 day."),
 			Reason:         aws.String("With a 1-day retention, point-in-time recovery cannot go back further than yesterday; a problem noticed later cannot be undone."),
