@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kida-mcp/kida-mcp/tools"
+	"github.com/kida-mcp/kida-mcp/tools/audit"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/report"
@@ -22,6 +23,31 @@ import (
 type Deps struct {
 	Clients awsclient.Clients
 	Env     tools.Env
+	// Pacers, when set, paces CloudTrail LookupEvents per region across concurrent checks (2 calls/s per
+	// account and region); without it each check paces itself.
+	Pacers *Pacers
+}
+
+// Pacers hands out one CloudTrail pacer per region.
+type Pacers struct {
+	mu sync.Mutex
+	m  map[string]*audit.Pacer
+}
+
+// NewPacers returns an empty set.
+func NewPacers() *Pacers { return &Pacers{m: map[string]*audit.Pacer{}} }
+
+// For returns the region's pacer (nil receiver → nil: the engine makes its own).
+func (p *Pacers) For(region string) *audit.Pacer {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m[region] == nil {
+		p.m[region] = audit.NewPacer(audit.TrailTPS, nil, nil)
+	}
+	return p.m[region]
 }
 
 // Options tune one check.

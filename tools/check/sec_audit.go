@@ -59,7 +59,7 @@ func loadSection(ctx context.Context, s *state) (string, error) {
 }
 
 func trailSection(ctx context.Context, s *state) (string, error) {
-	r, err := audit.Trail(ctx, s.deps.Clients.CloudTrail(s.region), s.topo, s.win, audit.TrailOptions{Now: s.deps.Env.Clock(), MaxEvents: 50})
+	r, err := audit.Trail(ctx, s.deps.Clients.CloudTrail(s.region), s.topo, s.win, audit.TrailOptions{Now: s.deps.Env.Clock(), MaxEvents: 50, Pacer: s.deps.Pacers.For(s.region)})
 	if err != nil {
 		return "", err
 	}
