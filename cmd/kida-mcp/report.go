@@ -191,10 +191,11 @@ func runReport(ctx context.Context, cfg Config, ro reportOptions, rt reportRunti
 	}
 	env := tools.Env{Logger: log, Now: rt.Now}
 	store := check.NewStore(cfg.ReportDir, 0)
+	pacers := check.NewPacers() // one CloudTrail pacer per region across the concurrent checks
 	checkFn := rt.Check
 	if checkFn == nil {
 		checkFn = func(ctx context.Context, c awsclient.Clients, id, region string) (report.Check, error) {
-			return check.Run(ctx, check.Deps{Clients: c, Env: env}, id, region, check.Options{Window: plan.window})
+			return check.Run(ctx, check.Deps{Clients: c, Env: env, Pacers: pacers}, id, region, check.Options{Window: plan.window})
 		}
 	}
 	s := delivery.NewSender(delivery.Deps{
