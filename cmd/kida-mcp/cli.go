@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -15,8 +18,11 @@ import (
 
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
+	"github.com/kida-mcp/kida-mcp/tools/report"
+	"github.com/kida-mcp/kida-mcp/tools/timewin"
 )
 
 // toolsCmd prints the catalogue of every tool (all toolsets, including delivery), independent of AWS.
@@ -162,9 +168,62 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	return nil
 }
 
-// checkCmd describes each configured (or given) cluster — every demo cluster with --demo and no ids — and prints
-// topology and findings. Exit status 1 when any cluster failed, after printing the others.
-func checkCmd(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
+// checkOptions are the flags only `check` takes.
+type checkOptions struct {
+	format string // text (findings), markdown, json or html
+	out    string // file to write; "" → stdout for text/markdown/json, the report dir for html
+	since  string
+}
+
+// checkMain parses check's own flags (--format, --out, --since), then the shared ones.
+func checkMain(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var o checkOptions
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || (name != "format" && name != "out" && name != "since") {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return fmt.Errorf("--%s needs a value (see kida-mcp check --help)", name)
+			}
+			i++
+			val = args[i]
+		}
+		switch name {
+		case "format":
+			o.format = val
+		case "out":
+			o.out = val
+		case "since":
+			o.since = val
+		}
+	}
+	switch o.format {
+	case "", "text", "markdown", "json", "html":
+	default:
+		return fmt.Errorf("--format %q: want text, markdown, json or html", o.format)
+	}
+	cfg, err := parseConfig("check", rest, getenv, stdout)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, "\nCheck flags:\n  --format text|markdown|json|html   output (default text: verdict and findings)\n  --out FILE                         write the output to FILE (html defaults to --report-dir)\n  --since 24h                        window ending now (default --window)\n")
+		}
+		return err
+	}
+	if o.since != "" {
+		cfg.Window = o.since
+	}
+	return checkCmd(ctx, cfg, o, stdout, stderr)
+}
+
+// checkCmd runs the full health check of each configured (or given) cluster — every demo cluster with
+// --demo and no ids — and prints the verdict and findings, or renders markdown/json/html. Exit status 1
+// when any cluster failed, after the others were printed.
+func checkCmd(ctx context.Context, cfg Config, o checkOptions, stdout, stderr io.Writer) error {
 	logger, closeLog, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err
@@ -187,25 +246,74 @@ func checkCmd(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if len(refs) == 0 {
 		return fmt.Errorf("no clusters: pass ids (kida-mcp check my-cluster@ap-northeast-2), list them under clusters: in --config, or use --demo")
 	}
+	if o.out != "" && len(refs) > 1 && o.format != "html" {
+		return fmt.Errorf("--out takes one cluster; got %d", len(refs))
+	}
+	env := tools.Env{Logger: logger, Now: time.Now}
+	deps := check.Deps{Clients: clients, Env: env, Pacers: check.NewPacers()}
+	store := check.NewStore(cfg.ReportDir, 0)
 	failed := 0
 	for _, ref := range refs {
-		region, err := awsclient.Region(clients, ref.Region)
-		if err == nil {
-			var t cluster.Topology
-			t, err = cluster.Describe(ctx, clients.RDS(region), region, ref.ID)
-			if err == nil {
-				fmt.Fprintln(stdout, cluster.DescribeOutput{Topology: t, Findings: cluster.Posture(t)}.Text())
-				continue
-			}
+		c, err := check.Run(ctx, deps, ref.ID, ref.Region, check.Options{Window: timewin.Input{Since: cfg.Window, Timezone: cfg.Timezone}})
+		if err != nil {
+			failed++
+			msg := tools.Classify(err, awsclient.Classify).Error()
+			logger.Error("check failed", "cluster", ref.ID, "err", msg)
+			fmt.Fprintf(stdout, "## %s — FAILED: %s\n\n", ref.ID, msg)
+			continue
 		}
-		failed++
-		msg := tools.Classify(err, awsclient.Classify).Error()
-		logger.Error("check failed", "cluster", ref.ID, "err", msg)
-		fmt.Fprintf(stdout, "## %s — FAILED: %s\n\n", ref.ID, msg)
+		if err := store.Put(c); err != nil {
+			logger.Warn("could not save check", "id", c.ID, "err", err)
+		}
+		if err := writeCheck(c, cfg, o, stdout); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "kida-mcp: %d of %d clusters failed\n", failed, len(refs))
 		return errExit
 	}
 	return nil
+}
+
+func writeCheck(c report.Check, cfg Config, o checkOptions, stdout io.Writer) error {
+	var w io.Writer = stdout
+	var f *os.File
+	if o.out != "" && o.format != "html" {
+		var err error
+		if f, err = os.Create(o.out); err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch o.format {
+	case "markdown":
+		return report.Markdown(w, c)
+	case "json":
+		return report.JSON(w, c)
+	case "html":
+		dir := cfg.ReportDir
+		if o.out != "" {
+			dir = filepath.Dir(o.out)
+		}
+		path, size, err := report.Write(dir, c, "html")
+		if err != nil {
+			return err
+		}
+		if o.out != "" && path != o.out {
+			if err := os.Rename(path, o.out); err != nil {
+				return err
+			}
+			path = o.out
+		}
+		fmt.Fprintf(stdout, "%s: %s — %s (%s)\n", c.Cluster, c.Verdict, path, tools.Bytes(float64(size)))
+		return nil
+	}
+	loc, err := time.LoadLocation(c.Window.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	_, err = io.WriteString(w, check.Summarize(c, loc).Text()+"\n")
+	return err
 }

@@ -33,7 +33,7 @@ func main() {
 // commands lists the subcommands for help.
 var commands = []struct{ name, usage string }{
 	{"serve", "serve MCP tools over stdio (default) or Streamable HTTP"},
-	{"check", "check clusters from the command line and print the findings"},
+	{"check", "run the health check of clusters from the shell: findings, or --format markdown|json|html"},
 	{"report", "daily job: check every configured cluster, render, upload, presign, email/Slack/SNS (exit 1 if any failed)"},
 	{"call", "call one tool once: kida-mcp call describe_cluster '{\"cluster_id\":\"x\"}'"},
 	{"tools", "print the tool catalogue (--format markdown|json)"},
@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return serve(ctx, cfg, stdin, stdout, stderr) })
 	case "check":
-		err = withConfig(cmd, rest, stdout, getenv, func(cfg Config) error { return checkCmd(ctx, cfg, stdout, stderr) })
+		err = checkMain(ctx, rest, stdout, stderr, getenv)
 	case "report":
 		return reportMain(ctx, rest, stdout, stderr, getenv)
 	case "call":
