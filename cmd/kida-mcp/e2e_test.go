@@ -134,7 +134,27 @@ type tsSummary struct {
 		IsError bool   `json:"isError"`
 		Text    string `json:"text"`
 	} `json:"invalid"`
-	Error string `json:"error"`
+	Progress struct {
+		IsError bool   `json:"isError"`
+		CheckID string `json:"checkId"`
+		Events  []struct {
+			Progress float64 `json:"progress"`
+			Total    float64 `json:"total"`
+			Message  string  `json:"message"`
+		} `json:"events"`
+		LogLevels []string `json:"logLevels"`
+	} `json:"progress"`
+	Cancel struct {
+		Error      string `json:"error"`
+		AbortMs    int    `json:"abortMs"`
+		FollowUpOk bool   `json:"followUpOk"`
+		FollowUpMs int    `json:"followUpMs"`
+	} `json:"cancel"`
+	Prompts         []string `json:"prompts"`
+	DailyCheck      string   `json:"dailyCheck"`
+	Steering        int      `json:"steering"`
+	ReportMIMETypes []string `json:"reportMimeTypes"`
+	Error           string   `json:"error"`
 }
 
 func runTSClient(t *testing.T, args ...string) tsSummary {
@@ -169,6 +189,35 @@ func checkTSSummary(t *testing.T, s tsSummary) {
 	if !s.Invalid.IsError || !strings.Contains(s.Invalid.Text, "cluster_id") {
 		t.Errorf("invalid call via TS SDK: %+v", s.Invalid)
 	}
+	// every progress notification of run_health_check arrives before its result (the SDK drops late ones)
+	// (Arrival order is not asserted: over HTTP mcp-go v1.2.1 splits a session's notifications between the
+	// POST stream and the client's standalone GET stream, so they can interleave.)
+	ev := s.Progress.Events
+	seen := map[float64]bool{}
+	inOrder := true
+	for i, e := range ev {
+		seen[e.Progress] = true
+		if e.Total != float64(len(ev)) {
+			t.Errorf("progress event %d: total %v, but %d events arrived", i, e.Total, len(ev))
+		}
+		if i > 0 && e.Progress <= ev[i-1].Progress {
+			inOrder = false
+		}
+	}
+	if s.Progress.IsError || s.Progress.CheckID == "" || len(ev) < 3 || len(seen) != len(ev) || !seen[1] || !seen[float64(len(ev))] {
+		t.Errorf("run_health_check progress via TS SDK: %d events before the result: %+v", len(ev), s.Progress)
+	}
+	t.Logf("run_health_check: %d of %d progress notifications before the result (in order: %v); log levels %v; abort → follow-up call in %d ms",
+		len(ev), len(seen), inOrder, s.Progress.LogLevels, s.Cancel.FollowUpMs)
+	if !contains(s.Progress.LogLevels, "info") || contains(s.Progress.LogLevels, "debug") {
+		t.Errorf("logging at level info: got %v", s.Progress.LogLevels)
+	}
+	if !strings.Contains(s.Cancel.Error, "-32001") || !s.Cancel.FollowUpOk || s.Cancel.FollowUpMs > 1000 {
+		t.Errorf("abort via TS SDK: %+v", s.Cancel)
+	}
+	if len(s.Prompts) != 5 || !strings.Contains(s.DailyCheck, "run_health_check") || s.Steering == 0 || strings.Join(s.ReportMIMETypes, ",") != "text/markdown,text/html" {
+		t.Errorf("prompts/resources via TS SDK: prompts %v, steering %d, report %v", s.Prompts, s.Steering, s.ReportMIMETypes)
+	}
 }
 
 func contains(xs []string, x string) bool {
@@ -182,7 +231,7 @@ func contains(xs []string, x string) bool {
 
 func TestExternalTSClientStdio(t *testing.T) {
 	bin := buildBinary(t)
-	checkTSSummary(t, runTSClient(t, "stdio", bin, "serve", "--demo"))
+	checkTSSummary(t, runTSClient(t, "stdio", bin, "serve", "--demo", "--report-dir", t.TempDir()))
 }
 
 // startHTTP runs `serve --transport http --demo` on a free loopback port and returns its URL.
@@ -223,7 +272,7 @@ func startHTTP(t *testing.T, extra ...string) string {
 }
 
 func TestExternalTSClientHTTP(t *testing.T) {
-	url := startHTTP(t, "--auth-token", "e2e-token")
+	url := startHTTP(t, "--auth-token", "e2e-token", "--report-dir", t.TempDir())
 	checkTSSummary(t, runTSClient(t, "http", url, "e2e-token"))
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
 )
 
@@ -38,6 +39,7 @@ var commands = []struct{ name, usage string }{
 	{"call", "call one tool once: kida-mcp call describe_cluster '{\"cluster_id\":\"x\"}'"},
 	{"tools", "print the tool catalogue (--format markdown|json)"},
 	{"digest", "digest local slow-log files like pt-query-digest: kida-mcp digest [--format text|json|markdown] FILE…"},
+	{"steering", "install the Kiro steering files and the kida entry in mcp.json: kida-mcp steering install [--kiro-dir ~/.kiro] [--workspace DIR] [--dry-run]"},
 	{"version", "print the version"},
 }
 
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = toolsCmd(rest, stdout)
 	case "digest":
 		err = digestCmd(ctx, rest, stdin, stdout, stderr)
+	case "steering":
+		err = steeringCmd(rest, stdout, getenv)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kida-mcp", version)
 	default:
@@ -166,7 +170,12 @@ func newClients(ctx context.Context, cfg Config) (awsclient.Clients, error) {
 
 // selected builds and filters the tool list for cfg.
 func selected(cfg Config, c awsclient.Clients, env tools.Env) ([]tools.Tool, error) {
-	return tools.Select(allTools(c, env, cfg), tools.Selection{
+	return selectedWithStore(cfg, c, env, check.NewStore(cfg.ReportDir, 0))
+}
+
+// selectedWithStore is selected with the server's one check store.
+func selectedWithStore(cfg Config, c awsclient.Clients, env tools.Env, store *check.Store) ([]tools.Tool, error) {
+	return tools.Select(allToolsWithStore(c, env, cfg, store), tools.Selection{
 		Toolsets: cfg.Toolsets, Tools: cfg.Tools, Exclude: cfg.ExcludeTools, ReadOnly: cfg.ReadOnly,
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -293,7 +292,7 @@ func TestExampleClientConfigsUseRealFlags(t *testing.T) {
 			}
 		}
 		for _, fl := range flagRE.FindAllString(string(b), -1) {
-			if !known[fl] && !slices.Contains([]string{"--scope", "--env", "--"}, fl) && !strings.HasPrefix(fl, "--mcp") {
+			if !known[fl] && externalFlags[fl] == "" && !strings.HasPrefix(fl, "--mcp") {
 				t.Errorf("%s uses unknown flag %s", f.Name(), fl)
 			}
 		}
@@ -302,8 +301,11 @@ func TestExampleClientConfigsUseRealFlags(t *testing.T) {
 				t.Errorf("%s uses unknown env %s", f.Name(), e)
 			}
 		}
-		if !strings.Contains(string(b), "serve") {
+		if !strings.Contains(string(b), "serve") && !strings.Contains(string(b), `"url"`) {
 			t.Errorf("%s does not run kida-mcp serve", f.Name())
+		}
+		if strings.Contains(string(b), `"url"`) && (!strings.Contains(string(b), "/mcp\"") || !strings.Contains(string(b), "Bearer ${KIDA_AUTH_TOKEN}")) {
+			t.Errorf("%s: an HTTP entry should point at /mcp and take the token from ${KIDA_AUTH_TOKEN}", f.Name())
 		}
 	}
 }

@@ -15,8 +15,15 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/slowlog"
 )
 
-// allTools is the one registration site: every family's tools, concatenated in toolset order.
+// allTools is allToolsWithStore with a check store of its own (catalogue, tests).
 func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
+	return allToolsWithStore(c, env, cfg, check.NewStore(cfg.ReportDir, 0))
+}
+
+// allToolsWithStore is the one registration site: every family's tools, concatenated in toolset order.
+// store is the one check store of a server, shared by the check, report and delivery tools and the
+// kida://reports and kida://checks resources.
+func allToolsWithStore(c awsclient.Clients, env tools.Env, cfg Config, store *check.Store) []tools.Tool {
 	var all []tools.Tool
 	all = append(all, cluster.Tools(c, env)...)
 	all = append(all, metrics.Tools(c, env)...)
@@ -27,7 +34,6 @@ func allTools(c awsclient.Clients, env tools.Env, cfg Config) []tools.Tool {
 	all = append(all, perf.Tools(c, env)...)
 	all = append(all, alarms.Tools(c, env)...)
 	all = append(all, audit.Tools(c, env)...)
-	store := check.NewStore(cfg.ReportDir, 0)
 	all = append(all, check.Tools(c, env, store)...)
 	all = append(all, deliveryTools(c, env, cfg, store)...)
 	return all

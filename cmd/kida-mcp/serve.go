@@ -20,6 +20,7 @@ import (
 
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/check"
 )
 
 // newMCPServer wires config → clients → tools → MCP server. It makes no network call.
@@ -29,7 +30,8 @@ func newMCPServer(ctx context.Context, cfg Config, logger *slog.Logger) (*server
 		return nil, nil, err
 	}
 	env := tools.Env{Logger: logger, Now: time.Now}
-	list, err := selected(cfg, clients, env)
+	store := check.NewStore(cfg.ReportDir, 0) // the server's one check store: tools and resources share it
+	list, err := selectedWithStore(cfg, clients, env, store)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,8 +41,11 @@ func newMCPServer(ctx context.Context, cfg Config, logger *slog.Logger) (*server
 			server.WithResourceCapabilities(true, false),
 			server.WithPromptCapabilities(false),
 			server.WithCompletions(),
+			server.WithToolHandlerMiddleware(clientLog),
 		},
 	}, list)
+	addPrompts(s, list)
+	addResources(s, store)
 	return s, list, nil
 }
 
