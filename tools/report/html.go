@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
 
 // The only trusted markup: our CSS and scripts, embedded at build time. template.CSS/JS wrap these constants
@@ -29,7 +31,14 @@ var (
 const headJS = `document.documentElement.className+=" js"`
 
 var (
-	page = template.Must(template.New("report").Funcs(funcs).Parse(tmplText))
+	// pages holds the template once per language: "t", "tab", "sevl", "stat" and "role" print that language.
+	pages = func() map[string]*template.Template {
+		m := map[string]*template.Template{}
+		for _, l := range i18n.Langs {
+			m[l] = template.Must(template.New("report").Funcs(funcs).Funcs(langFuncs(i18n.For(l))).Parse(tmplText))
+		}
+		return m
+	}()
 	// csp allows exactly our style element and our two scripts, and no load of any kind.
 	csp = "default-src 'none'; img-src data:; style-src " + sha(cssText) + "; script-src " + sha(headJS) + " " +
 		sha(jsText) + "; base-uri 'none'; form-action 'none'"
@@ -62,6 +71,31 @@ var funcs = template.FuncMap{
 	"lclass": logClass,
 	"plural": plural,
 	"add":    func(a, b float64) float64 { return a + b },
+}
+
+// langFuncs are the template functions that print words of one language.
+func langFuncs(p *i18n.P) template.FuncMap {
+	return template.FuncMap{
+		"t":    func(key string, args ...any) string { return p.T(key, args...) },
+		"tab":  func(id string) string { return tabLabel(p, id) },
+		"sevl": func(s string) string { return sevWord(p, s) },
+		"stat": func(s string) string { return p.TOr("status."+s, s) },
+		"role": func(s string) string { return p.TOr("role."+s, s) },
+	}
+}
+
+// tabLabel is a tab's name in p's language.
+func tabLabel(p *i18n.P, id string) string {
+	if !knownTab(id) {
+		return id
+	}
+	return p.T("tab." + id)
+}
+
+// sevWord is a severity, verdict or urgency in p's language.
+func sevWord(p *i18n.P, s string) string {
+	s = sevLabel(s)
+	return p.TOr("sev."+s, s)
 }
 
 // isHTTPS reports whether a documentation link may be rendered as a link (navigation only; nothing loads).
@@ -137,6 +171,9 @@ func sevLabel(s string) string {
 // view is what the template renders.
 type view struct {
 	C         *Check
+	L         *i18n.P
+	Lang      string
+	Headline  string
 	z         zone
 	ax        timeAxis
 	CSS       template.CSS
@@ -255,19 +292,29 @@ func (v *view) TP(t *time.Time) TimeV {
 
 // HTML renders the check as one self-contained HTML page: nine tabs, SVG charts, our CSS and script, and a
 // Content-Security-Policy that allows nothing but them.
-func HTML(w io.Writer, c Check) error {
-	v := build(&c)
+func HTML(w io.Writer, c Check) error { return HTMLLang(w, c, i18n.EN) }
+
+// HTMLLang is HTML in a language (en or ko; anything else is English): the page declares it, and every
+// word of the page is that language's except what AWS and the database wrote (event messages, SQL, log
+// lines, evidence values).
+func HTMLLang(w io.Writer, c Check, lang string) error {
+	lang = i18n.Norm(lang)
+	v := build(&c, lang)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := page.Execute(bw, v); err != nil {
+	if err := pages[lang].Execute(bw, v); err != nil {
 		return fmt.Errorf("render HTML report: %w", err)
 	}
 	return bw.Flush()
 }
 
-func build(c *Check) *view {
+func build(c *Check, lang string) *view {
+	p := i18n.For(lang)
 	z := loadZone(c.Window.Timezone, c.Window.Start)
+	if z.note != "" {
+		z.note = p.T("r.zoneUnknown", c.Window.Timezone)
+	}
 	v := &view{
-		C: c, z: z, ax: newTimeAxis(c.Window),
+		C: c, L: p, Lang: p.Lang, Headline: c.Headline, z: z, ax: newTimeAxis(c.Window),
 		CSS: template.CSS(cssText), HeadJS: template.JS(headJS), JS: template.JS(jsText), CSP: csp,
 		Zone: z.label, ZoneNote: z.note, Tab: map[string]*tabV{},
 	}
@@ -275,7 +322,12 @@ func build(c *Check) *view {
 	if strings.HasPrefix(strings.ToLower(c.Engine), "aurora") || strings.HasPrefix(c.Kind, "aurora") {
 		v.Product = "Amazon Aurora"
 	}
-	v.Title = c.Cluster + " · health check · " + z.tv(c.GeneratedAt).Local
+	v.Title = p.T("r.title", c.Cluster, z.tv(c.GeneratedAt).Local)
+	if p.KO() {
+		c = localize(c, p.Lang)
+		v.C = c
+		v.Headline = koHeadline(c, p)
+	}
 	v.WinLocal = z.span(c.Window.Start, c.Window.End)
 	v.WinUTC = spanUTC(c.Window.Start, c.Window.End)
 	v.Generated = z.tv(c.GeneratedAt)
@@ -288,7 +340,7 @@ func build(c *Check) *view {
 		Zones: z.spans(v.ax.t0, v.ax.t1)}
 
 	for _, t := range tabOrder {
-		tv := &tabV{ID: t.id, Name: t.name}
+		tv := &tabV{ID: t.id, Name: tabLabel(p, t.id)}
 		v.Tabs = append(v.Tabs, tv)
 		v.Tab[t.id] = tv
 	}
@@ -326,10 +378,10 @@ func build(c *Check) *view {
 	}
 
 	for i, p := range c.Metrics {
-		v.Metrics = append(v.Metrics, v.timeChart(fmt.Sprintf("m%d", i), p.Title, p.Metric, p.Unit, p.Note, p.Series, SecMetrics, nil))
+		v.Metrics = append(v.Metrics, v.timeChart(fmt.Sprintf("m%d", i), v.metricTitle(p), p.Metric, p.Unit, p.Note, p.Series, SecMetrics, nil))
 	}
 	for i, p := range c.ClusterMetrics {
-		v.Cluster = append(v.Cluster, v.timeChart(fmt.Sprintf("k%d", i), p.Title, p.Metric, p.Unit, p.Note, p.Series, SecMetrics, nil))
+		v.Cluster = append(v.Cluster, v.timeChart(fmt.Sprintf("k%d", i), v.metricTitle(p), p.Metric, p.Unit, p.Note, p.Series, SecMetrics, nil))
 	}
 	for i, l := range c.DBLoad {
 		lv := loadV{InstanceLoad: l, Avg: fmtNum(l.AvgLoad), Max: fmtNum(l.MaxLoad), MaxAt: z.tv(l.MaxAt),
@@ -340,7 +392,7 @@ func build(c *Check) *view {
 			if l.VCPU > 0 {
 				refs = []float64{float64(l.VCPU)}
 			}
-			ch := v.timeChart(fmt.Sprintf("l%d", i), "Database load · "+l.Instance, "DBLoad", "sessions", "", []Series{s}, SecDBLoad, refs)
+			ch := v.timeChart(fmt.Sprintf("l%d", i), p.T("r.dbLoadTitle", l.Instance), "DBLoad", "sessions", "", []Series{s}, SecDBLoad, refs)
 			lv.Chart = &ch
 		}
 		v.Loads = append(v.Loads, lv)
@@ -406,14 +458,12 @@ func (v *view) cards() {
 			readers++
 		}
 	}
-	sub := fmt.Sprintf("1 writer · %d readers", readers)
+	L := v.L
+	sub := L.T("card.writerReaders", readers)
 	if c.Topology.Writer == "" {
-		sub = fmt.Sprintf("%d readers", readers)
+		sub = L.T("card.readers", readers)
 	}
-	if readers == 1 {
-		sub = strings.TrimSuffix(sub, "s")
-	}
-	v.Cards = append(v.Cards, card{Label: "Instances", Value: fmtInt(int64(len(c.Topology.Members))), Sub: sub, Href: SecTopology})
+	v.Cards = append(v.Cards, card{Label: L.T("card.instances"), Value: fmtInt(int64(len(c.Topology.Members))), Sub: sub, Href: SecTopology})
 	if s, ok := peak(c.Metrics, "CPUUtilization", func(s Series) bool { return s.Role == "writer" }); ok {
 		cl := ""
 		if s.Max >= 90 {
@@ -421,14 +471,14 @@ func (v *view) cards() {
 		} else if s.Max >= 75 {
 			cl = "warn"
 		}
-		v.Cards = append(v.Cards, card{Label: "Peak writer CPU", Value: fmtNum(s.Max) + "%", Sub: "at " + v.z.tv(s.MaxAt).Short, Class: cl, Href: SecMetrics})
+		v.Cards = append(v.Cards, card{Label: L.T("card.peakCPU"), Value: fmtNum(s.Max) + "%", Sub: L.T("card.at", v.z.tv(s.MaxAt).Short), Class: cl, Href: SecMetrics})
 	}
 	if s, ok := peak(c.Metrics, "AuroraReplicaLag", func(s Series) bool { return true }); ok {
 		lag := fmtNum(s.Max) + " ms"
 		if s.Max >= 1000 {
 			lag = fmtNum(s.Max/1000) + " s"
 		}
-		v.Cards = append(v.Cards, card{Label: "Max replica lag", Value: lag, Sub: s.Instance, Href: SecMetrics})
+		v.Cards = append(v.Cards, card{Label: L.T("card.maxLag"), Value: lag, Sub: s.Instance, Href: SecMetrics})
 	}
 	fo := 0
 	for _, e := range c.Events {
@@ -436,15 +486,12 @@ func (v *view) cards() {
 			fo++
 		}
 	}
-	esub := "none in window"
+	esub := L.T("card.noneWindow")
 	if len(c.Events) > 0 {
-		esub = fmt.Sprintf("%d failover", fo)
-		if fo != 1 {
-			esub += "s"
-		}
+		esub = L.T("card.failovers", fo)
 	}
-	v.Cards = append(v.Cards, card{Label: "Events", Value: fmtInt(int64(len(c.Events))), Sub: esub, Class: map[bool]string{true: "warn"}[fo > 0], Href: SecEvents})
-	msub := "none pending"
+	v.Cards = append(v.Cards, card{Label: L.T("card.events"), Value: fmtInt(int64(len(c.Events))), Sub: esub, Class: map[bool]string{true: "warn"}[fo > 0], Href: SecEvents})
+	msub := L.T("card.nonePending")
 	mcl := ""
 	if len(c.Maintenance) > 0 {
 		m := c.Maintenance[0]
@@ -454,19 +501,19 @@ func (v *view) cards() {
 		}
 		mcl = map[string]string{"crit": "crit", "warn": "warn"}[sevClass(m.Urgency)]
 	}
-	v.Cards = append(v.Cards, card{Label: "Pending maintenance", Value: fmtInt(int64(len(c.Maintenance))), Sub: msub, Class: mcl, Href: SecMaintenance})
+	v.Cards = append(v.Cards, card{Label: L.T("card.maint"), Value: fmtInt(int64(len(c.Maintenance))), Sub: msub, Class: mcl, Href: SecMaintenance})
 	sq := c.SlowQueries.Total
-	v.Cards = append(v.Cards, card{Label: "Slow queries", Value: fmtInt(sq.Count), Sub: fmtSecs(sq.TotalS) + " total", Href: SecSlowQueries})
+	v.Cards = append(v.Cards, card{Label: L.T("card.slow"), Value: fmtInt(sq.Count), Sub: L.T("card.total", fmtSecs(sq.TotalS)), Href: SecSlowQueries})
 	var errs int64
 	for _, p := range c.ErrorLog.Patterns {
 		errs += p.Count
 	}
-	v.Cards = append(v.Cards, card{Label: "Error-log lines", Value: fmtInt(errs), Sub: fmt.Sprintf("%d patterns", len(c.ErrorLog.Patterns)), Href: SecLogs})
+	v.Cards = append(v.Cards, card{Label: L.T("card.errLines"), Value: fmtInt(errs), Sub: L.T("card.patterns", len(c.ErrorLog.Patterns)), Href: SecLogs})
 	acl := ""
 	if v.AlarmsOn > 0 {
 		acl = "crit"
 	}
-	v.Cards = append(v.Cards, card{Label: "Alarms in ALARM", Value: fmtInt(int64(v.AlarmsOn)), Sub: fmt.Sprintf("of %d · %d recommended missing", len(c.Alarms), v.Missing), Class: acl, Href: SecRecommendations})
+	v.Cards = append(v.Cards, card{Label: L.T("card.alarms"), Value: fmtInt(int64(v.AlarmsOn)), Sub: L.T("card.alarmsSub", len(c.Alarms), v.Missing), Class: acl, Href: SecRecommendations})
 }
 
 func firstDate(m Maintenance) *time.Time {
@@ -568,7 +615,9 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 	js := chartJSON{ID: id, Suf: u.suf, Lo: lo, Hi: hi}
 	var gap float64
 	var desc strings.Builder
-	fmt.Fprintf(&desc, "%s (%s) for %d series, %s.", title, u.label, len(series), v.WinLocal)
+	ulabel := v.unitLabel(u.label)
+	ch.Unit = ulabel
+	desc.WriteString(v.L.T("r.chartDesc", title, ulabel, len(series), v.WinLocal))
 	var top Series
 	for i, s := range series {
 		cls := fmt.Sprintf("s%d", i%7)
@@ -593,9 +642,9 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 		sv.D = path(d, v.ax, lo*u.div, hi*u.div)
 		name := s.Instance
 		if s.Role != "" {
-			name += " (" + s.Role + ")"
+			name += " (" + v.L.TOr("role."+s.Role, s.Role) + ")"
 		}
-		sv.Tip = fmt.Sprintf("%s: min %s, avg %s, p95 %s, max %s at %s", name, sv.Min, sv.Avg, sv.P95, sv.Max, sv.MaxAt.Short)
+		sv.Tip = v.L.T("r.seriesTip", name, sv.Min, sv.Avg, sv.P95, sv.Max, sv.MaxAt.Short)
 		ch.Series = append(ch.Series, sv)
 
 		n := 0
@@ -619,7 +668,7 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 		}
 	}
 	if top.Instance != "" {
-		fmt.Fprintf(&desc, " Highest: %s on %s at %s.", u.value(top.Max), top.Instance, v.z.tv(top.MaxAt).Short)
+		desc.WriteString(v.L.T("r.chartHigh", u.value(top.Max), top.Instance, v.z.tv(top.MaxAt).Short))
 	}
 	ch.Desc = desc.String()
 	js.Gap = int64(math.Ceil(math.Min(v.ax.span, math.Max(1.5*bucketS, gap))))
@@ -691,8 +740,8 @@ func (v *view) hourly(hs []HourBucket) *barChart {
 	}
 	lo, hi, ts := niceRange(0, math.Max(mx, 1e-9), 4)
 	yt, grid := yTicks(ts, lo, hi)
-	b := &barChart{Title: "Slow-query time per hour", Unit: "s", Grid: grid, YTicks: yt, XTicks: v.ax.xTicks(v.z)}
-	b.Desc = fmt.Sprintf("Total slow-query time per hour, %s, peak %s.", v.WinLocal, fmtSecs(mx))
+	b := &barChart{Title: v.L.T("r.hourlyTitle"), Unit: "s", Grid: grid, YTicks: yt, XTicks: v.ax.xTicks(v.z)}
+	b.Desc = v.L.T("r.hourlyDesc", v.WinLocal, fmtSecs(mx))
 	for _, h := range hs {
 		x0 := v.ax.x(h.Hour)
 		x1 := v.ax.x(h.Hour.Add(time.Hour))
@@ -702,7 +751,65 @@ func (v *view) hourly(hs []HourBucket) *barChart {
 		y := yPos(h.TotalS, lo, hi)
 		r := func(f float64) float64 { return math.Round(f*10) / 10 }
 		b.Bars = append(b.Bars, bar{X: r(x0 + 0.5), W: r(math.Max(0.5, x1-x0-1)), Y: r(y), H: r(plotT + plotH - y),
-			Tip: fmt.Sprintf("%s: %s queries, %s", v.z.tv(h.Hour).Local, fmtInt(h.Count), fmtSecs(h.TotalS))})
+			Tip: v.L.T("r.hourlyTip", v.z.tv(h.Hour).Local, fmtInt(h.Count), fmtSecs(h.TotalS))})
 	}
 	return b
+}
+
+// metricTitle is a chart's title in the report's language: the catalogue's name of the metric, else the
+// panel's own title.
+func (v *view) metricTitle(p MetricPanel) string {
+	if v.L.KO() {
+		return v.L.TOr("metric."+p.Metric, p.Title)
+	}
+	return p.Title
+}
+
+// unitLabel translates the worded axis labels ("per second", "count", …); symbols stay.
+func (v *view) unitLabel(label string) string {
+	if !v.L.KO() {
+		return label
+	}
+	switch label {
+	case "per second":
+		return v.L.T("unit.perSecond")
+	case "count":
+		return v.L.T("unit.count")
+	case "avg. active sessions":
+		return v.L.T("unit.aas")
+	case "ratio":
+		return v.L.T("unit.ratio")
+	}
+	return label
+}
+
+// localize returns a copy of c with finding titles and actions in lang (by finding code); the rest of the
+// check is data and stays as it is.
+func localize(c *Check, lang string) *Check {
+	cc := *c
+	tr := func(fs []Finding) []Finding {
+		out := make([]Finding, len(fs))
+		for i, f := range fs {
+			f.Title, f.Action = i18n.Finding(lang, f.Code, f.Title, f.Action)
+			out[i] = f
+		}
+		return out
+	}
+	cc.Findings = tr(c.Findings)
+	cc.Topology.Posture = tr(c.Topology.Posture)
+	return &cc
+}
+
+// koHeadline is the verdict and the most important finding, in the report's language.
+func koHeadline(c *Check, p *i18n.P) string {
+	verdict := sevWord(p, c.Verdict)
+	if len(c.Findings) == 0 {
+		return verdict + ": " + p.T("r.noFindings")
+	}
+	f := c.Findings[0]
+	h := verdict + ": " + f.Title
+	if f.Resource != "" {
+		h += " (" + f.Resource + ")"
+	}
+	return h
 }

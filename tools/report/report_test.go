@@ -31,7 +31,8 @@ func TestGolden(t *testing.T) {
 	for _, g := range []struct {
 		file string
 		f    func(io.Writer, Check) error
-	}{{"sample.html", HTML}, {"sample.md", Markdown}, {"sample.json", JSON}} {
+	}{{"sample.html", HTML}, {"sample.md", Markdown}, {"sample.json", JSON},
+		{"sample.ko.html", func(w io.Writer, c Check) error { return HTMLLang(w, c, "ko") }}} {
 		t.Run(g.file, func(t *testing.T) {
 			got := render(t, g.f, c)
 			if again := render(t, g.f, c); again != got {

@@ -32,6 +32,12 @@ var formats = map[string]string{"html": "html", "markdown": "md", "md": "md", "j
 // atomically: it is rendered into a temporary file in dir and renamed, so a reader never sees a partial
 // report and a failed render leaves nothing behind. It returns the path and size.
 func Write(dir string, c Check, format string) (path string, size int64, err error) {
+	return WriteLang(dir, c, format, "")
+}
+
+// WriteLang is Write with the HTML report in a language (en or ko; "" is English). Markdown and JSON are
+// read by tools and agents and stay English.
+func WriteLang(dir string, c Check, format, lang string) (path string, size int64, err error) {
 	f := strings.ToLower(strings.TrimSpace(format))
 	if f == "" {
 		f = "html"
@@ -40,7 +46,8 @@ func Write(dir string, c Check, format string) (path string, size int64, err err
 	if !ok {
 		return "", 0, fmt.Errorf("unknown report format %q (use html, markdown or json)", format)
 	}
-	render := map[string]func(io.Writer, Check) error{"html": HTML, "md": Markdown, "json": JSON}[ext]
+	html := func(w io.Writer, c Check) error { return HTMLLang(w, c, lang) }
+	render := map[string]func(io.Writer, Check) error{"html": html, "md": Markdown, "json": JSON}[ext]
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("report directory: %w", err)
 	}
