@@ -93,10 +93,9 @@ func orDash(s string) string {
 func recommendTool(c awsclient.Clients) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "recommend_alarms", Toolset: "alarms", Title: "Recommended alarms for a cluster",
-		Description: "The AWS-recommended CloudWatch alarm set for this cluster's engine and topology (writer/reader role series that " +
-			"survive failover, thresholds sized to the instance classes), which already exist (same metric, dimensions, comparison, " +
-			"threshold within tolerance), and for the missing ones ready-to-run `aws cloudwatch put-metric-alarm` commands and a " +
-			"CloudFormation YAML snippet. Changes nothing. NEXT: get_alarms for current states.",
+		Description: "The AWS-recommended CloudWatch alarm set for this cluster (role series that survive failover, thresholds sized to " +
+			"the instance classes), which of them already exist, and for the missing ones ready-to-run `aws cloudwatch put-metric-alarm` " +
+			"commands and a CloudFormation snippet. Changes nothing. NEXT: get_alarms for current states.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in RecommendInput) (RecommendOutput, error) {
 		region, err := awsclient.Region(c, in.Region)

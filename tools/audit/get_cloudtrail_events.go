@@ -22,10 +22,10 @@ type TrailInput struct {
 func (f *family) trailTool() tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_cloudtrail_events", Toolset: "audit", Title: "Who changed the cluster (CloudTrail)",
-		Description: "RDS API calls on the cluster, each member and their custom parameter groups from CloudTrail event history " +
-			"(last 90 days, default window 24h): time, call, principal (user or role session), source IP, user agent, error code when it " +
-			"failed, and the request parameters with secrets removed. Write calls only unless include_read_only. Lookups are paced at " +
-			"CloudTrail's 2 calls/s, so a cluster with 3 members takes a few seconds. NEXT: get_rds_events for what RDS did in response.",
+		Description: "Who changed the cluster: RDS API calls on the cluster, its members and their parameter groups from CloudTrail " +
+			"(90 days; default window 24h) with time, call, principal, source IP, user agent, error code and request parameters " +
+			"(secrets removed). Write calls only unless include_read_only. Paced at CloudTrail's 2 calls/s: takes a few seconds. " +
+			"NEXT: get_rds_events for what RDS did in response.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in TrailInput) (TrailResult, error) {
 		region, err := awsclient.Region(f.c, in.Region)

@@ -21,10 +21,10 @@ type HealthInput struct {
 func (f *family) healthTool() tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_health_events", Toolset: "audit", Title: "AWS Health events for RDS",
-		Description: "AWS Health events of the RDS service in a region: open and upcoming ones (scheduled maintenance, issues) and those " +
-			"updated in the window (default 24h, up to 90 days), with status, start/end, description and affected resources; with cluster_id, " +
-			"events naming the cluster or its members are marked. Needs a Business or Enterprise support plan — without one the answer says so " +
-			"instead of failing. NEXT: get_pending_maintenance for the cluster's own pending actions.",
+		Description: "AWS Health events for RDS in a region: open and upcoming ones (scheduled maintenance, issues) and those updated in " +
+			"the window (default 24h, up to 90 days) with status, times, description and affected resources; with cluster_id, events " +
+			"naming the cluster or its members are marked. Needs a Business or Enterprise support plan (the answer says so otherwise). " +
+			"NEXT: get_pending_maintenance for the cluster's own pending actions.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in HealthInput) (HealthResult, error) {
 		region, err := awsclient.Region(f.c, in.Region)

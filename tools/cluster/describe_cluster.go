@@ -80,9 +80,9 @@ func list(xs []string) string {
 func describeTool(c awsclient.Clients) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "describe_cluster", Toolset: "cluster", Title: "Describe an Aurora/RDS cluster",
-		Description: "Topology (writer/readers, class, AZ, promotion tier), engine/version, Serverless v2 range, log exports " +
-			"(enabled and missing), effective slow-log parameters per instance, Performance Insights mode, backups, deletion protection, " +
-			"encryption, public access, IAM auth, TLS enforcement, with posture findings. Accepts a standalone instance id too. " +
+		Description: "Configuration of one cluster (or standalone instance): writer/readers with class, AZ and promotion tier, engine version, " +
+			"Serverless v2 range, log exports (enabled and missing), effective slow-log parameters per instance, Performance Insights mode, " +
+			"and posture findings (backups, deletion protection, encryption, public access, IAM auth, TLS). " +
 			"NEXT: run_health_check for a full diagnosis, or get_instance_metrics.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in DescribeInput) (DescribeOutput, error) {

@@ -90,10 +90,10 @@ func orDash(s string) string {
 func summaryTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_error_log_summary", Toolset: "errorlog", Title: "Error log summary",
-		Description: "Error log of an Aurora/RDS cluster (MySQL error log; PostgreSQL ERROR, FATAL, PANIC and notable LOG lines) over a " +
-			"window, grouped by normalized pattern with counts, first/last seen and instances; notable classes called out (deadlock, " +
-			"too many connections, out of memory, aborted connections, restart, failover, replication, authentication failures) " +
-			"with findings. Window RFC 3339 or since like 24h. NEXT: get_rds_events for failovers and reboots, get_slow_queries for the load behind them.",
+		Description: "Error log of every member (MySQL error log; PostgreSQL ERROR, FATAL, PANIC and notable LOG lines) grouped by " +
+			"normalized pattern with counts, first/last seen and instances; calls out deadlocks, too many connections, out of memory, " +
+			"aborted connections, restarts, failovers, replication and authentication failures. Window: since (24h) or start/end " +
+			"RFC 3339. NEXT: get_rds_events for failovers and reboots, get_slow_queries for the load behind them.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in SummaryInput) (SummaryOutput, error) {
 		region, err := awsclient.Region(c, in.Region)

@@ -91,10 +91,9 @@ func localShort(s string) string {
 func getEventsTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_rds_events", Toolset: "events", Title: "RDS events of a cluster",
-		Description: "RDS events of the cluster and every member (failovers come from the cluster source) over a window of at most " +
-			"14 days (RDS retention; longer windows are clamped with a note), grouped by category (failover, failure, reboot, " +
-			"maintenance, backup, configuration_change, notification, low_storage, …) with counts, newest first, times in UTC and local. " +
-			"Default window 24h. NEXT: get_instance_metrics around a failover or reboot time, or get_pending_maintenance.",
+		Description: "RDS events of the cluster and every member (failover, failure, reboot, maintenance, backup, configuration change, " +
+			"low storage, …) grouped by category with counts, newest first, times in UTC and local. RDS keeps 14 days; longer windows " +
+			"are clamped with a note. Default window 24h. NEXT: get_instance_metrics around a failover or reboot time.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in Input) (Output, error) {
 		region, err := awsclient.Region(c, in.Region)

@@ -87,10 +87,9 @@ func orDash(s string) string {
 func pendingTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_pending_maintenance", Toolset: "maintenance", Title: "Pending maintenance of a cluster",
-		Description: "Pending maintenance actions (OS upgrades, engine updates, certificate rotations, …) for the cluster and every member, " +
-			"with auto-applied, forced and current apply dates (UTC and local), the opt-in status in words and urgency " +
-			"(critical when forced within 7 days, warning within 30), most urgent first. NEXT: get_rds_events to see past maintenance, " +
-			"or describe_cluster for the maintenance window's members.",
+		Description: "Pending maintenance (OS upgrades, engine updates, certificate rotations, …) for the cluster and every member: " +
+			"auto-applied, forced and current apply dates (UTC and local), opt-in status in words and urgency (critical when forced " +
+			"within 7 days, warning within 30), most urgent first. NEXT: get_rds_events for past maintenance.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in Input) (Output, error) {
 		region, err := awsclient.Region(c, in.Region)

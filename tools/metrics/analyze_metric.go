@@ -112,11 +112,10 @@ func statRow(name, unit string, s Stats, l *time.Location) []string {
 func analyzeTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "analyze_metric", Toolset: "metrics", Title: "Analyze one metric in depth",
-		Description: "One CloudWatch metric of one instance (or the cluster volume) in depth: min/avg/p95/max against the previous window " +
-			"of equal length, trend with significance, hour-of-day seasonality (windows ≥ 3 days), level shifts (change points with " +
-			"before/after levels) and anomalies against a robust baseline. Metric by CloudWatch or normalized name (CPUUtilization or cpu_pct); " +
-			"instance-level metrics default to the writer. Window: since (\"24h\", \"7d\") or start/end RFC 3339; default 24h. " +
-			"NEXT: get_db_load or get_slow_queries around what it finds.",
+		Description: "One metric of one instance (or the cluster volume) in depth: statistics against the previous window, trend with " +
+			"significance, hour-of-day seasonality (windows ≥ 3 days), level shifts and anomalies. Use it for a spike a finding names or " +
+			"for capacity trends (since 30d). Metric: CloudWatch or normalized name (CPUUtilization, cpu_pct); defaults to the writer. " +
+			"Window: since (24h, 7d) or start/end RFC 3339; default 24h. NEXT: get_db_load or get_slow_queries around what it finds.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in AnalyzeInput) (AnalyzeOutput, error) {
 		region, err := awsclient.Region(c, in.Region)

@@ -208,11 +208,10 @@ func anomalyLine(what, unit string, a Anomaly, l *time.Location) string {
 func getTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_instance_metrics", Toolset: "metrics", Title: "Per-instance metrics of a cluster",
-		Description: "CloudWatch metrics for every member of an Aurora/RDS cluster in one call: the engine- and role-aware default set " +
-			"(CPU, freeable memory, connections, IOPS, latency in ms, swap, buffer cache hit, deadlocks, AuroraReplicaLag on readers, " +
-			"AuroraReplicaLagMaximum on the writer, Serverless ACUs, DBLoad with PI, cluster volume bytes), each with min/avg/p95/max " +
-			"(time of max), last, trend, anomalies against a robust baseline, and which member stands out. Window: since (\"24h\", \"7d\") " +
-			"or start/end RFC 3339; default 24h. Absent metrics are explained in hints. NEXT: analyze_metric for one series in depth.",
+		Description: "CloudWatch metrics of every member of a cluster in one call: the engine- and role-aware default set (CPU %, freeable " +
+			"memory, connections, IOPS, latency ms, swap, buffer cache hit, deadlocks, replica lag ms, Serverless ACUs, DBLoad, cluster " +
+			"volume bytes), each with min/avg/p95/max with times, last, trend and anomalies, and which member stands out; hints explain " +
+			"absent metrics. Window: since (24h, 7d) or start/end RFC 3339; default 24h. NEXT: analyze_metric for one series in depth.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in GetInput) (GetOutput, error) {
 		region, err := awsclient.Region(c, in.Region)

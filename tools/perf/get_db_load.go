@@ -36,11 +36,10 @@ func (in *GetDBLoadInput) Validate() error {
 func loadTool(c awsclient.Clients, env tools.Env) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_db_load", Toolset: "perf", Title: "Database load (Performance Insights)",
-		Description: "Performance Insights / Database Insights database load per member: average and peak db.load (average active sessions) " +
-			"against the vCPU count, load by wait event (and at the peak), top SQL digests by load with their waits and per-call stats " +
-			"(full text fetched when PI cut it at 500 bytes; literals masked), top users and hosts. Window default 24h, within PI retention " +
-			"(7 days unless extended). Members without PI get a hint on enabling it. NEXT: get_slow_queries for the top statement's " +
-			"details, get_instance_metrics for CPU and latency.",
+		Description: "Database load from Performance Insights / Database Insights per member: average and peak load (average active " +
+			"sessions) against vCPUs, load by wait event (also at the peak), top SQL by load with waits and per-call stats (full text, " +
+			"literals masked), top users and hosts; a hint on enabling PI where it is off. Window default 24h, within PI retention " +
+			"(7 days unless extended). NEXT: get_slow_queries for the top statement, get_instance_metrics for CPU.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in GetDBLoadInput) (Result, error) {
 		region, err := awsclient.Region(c, in.Region)

@@ -131,11 +131,10 @@ type deps struct {
 func slowQueriesTool(d deps) tools.Tool {
 	return tools.New(tools.Spec{
 		Name: "get_slow_queries", Toolset: "slowlog", Title: "Slow query digest",
-		Description: "pt-query-digest-grade digest of the slow query log (Aurora/RDS MySQL slowquery export, PostgreSQL " +
-			"duration: lines) over a window: per query fingerprint count, total/avg/p95/max time, lock time, rows sent/examined, " +
-			"first/last seen, instances, an example with literals masked; top N by total time; per-hour histogram; coverage " +
-			"(events read, complete or sampled); findings when logging is off, long_query_time too high or the log not exported. " +
-			"Times in s/ms, window RFC 3339 or since like 24h. NEXT: get_db_load for load by wait event, or describe_cluster for the parameters.",
+		Description: "Slow query log digest, pt-query-digest grade (MySQL slowquery export; PostgreSQL duration: lines): per query " +
+			"fingerprint count, total/avg/p95/max time, lock time, rows sent/examined, first/last seen, instances and an example with " +
+			"literals masked; top N by total time, per-hour histogram, coverage; findings when the log is off, not exported or " +
+			"long_query_time is too high. Window: since (24h) or start/end RFC 3339. NEXT: get_db_load for load by wait event.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in SlowQueriesInput) (SlowQueriesOutput, error) {
 		region, err := awsclient.Region(d.c, in.Region)

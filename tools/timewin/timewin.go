@@ -17,10 +17,10 @@ const (
 // Input is embedded in tool input structs; its JSON names are part of every
 // tool's schema.
 type Input struct {
-	Since    string `json:"since,omitempty" jsonschema_description:"Relative window ending now, e.g. 90m, 24h, 7d (units m, h, d, w). Default 24h. Do not combine with start/end."`
-	Start    string `json:"start,omitempty" jsonschema_description:"Window start, RFC 3339 (e.g. 2026-11-21T00:00:00Z or with offset). Use with end."`
-	End      string `json:"end,omitempty" jsonschema_description:"Window end, RFC 3339. Defaults to now when only start is given."`
-	Timezone string `json:"timezone,omitempty" jsonschema_description:"IANA time zone for local times in the answer, e.g. Asia/Seoul. Default: the region's usual zone."`
+	Since    string `json:"since,omitempty" jsonschema_description:"Window ending now: 90m, 24h, 7d or 2w. Default 24h. Not with start/end."`
+	Start    string `json:"start,omitempty" jsonschema_description:"Window start, RFC 3339 (2026-11-21T00:00:00Z or with an offset)."`
+	End      string `json:"end,omitempty" jsonschema_description:"Window end, RFC 3339. Default: now."`
+	Timezone string `json:"timezone,omitempty" jsonschema_description:"IANA zone for local times, e.g. Asia/Seoul. Default: the region's."`
 }
 
 // Options tune Resolve for one tool.
