@@ -30,6 +30,8 @@ type Deps struct {
 	ReportDir string
 	// Location shows times (link expiry) in messages; nil → UTC.
 	Location *time.Location
+	// Lang is the language of the messages people read (email, Slack): en (default) or ko.
+	Lang string
 	// Sleep waits between webhook retries; nil → a timer that honours ctx. Tests record the waits instead.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// WebhookAttempts caps webhook attempts including the first (default 4).

@@ -14,6 +14,7 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
 
 // Email is one message for every cluster: a subject with the date and the worst outcome, an HTML part
@@ -60,15 +61,24 @@ var styles = map[string]string{
 //go:embed email.html.tmpl
 var emailTmplText string
 
-var emailTmpl = template.Must(template.New("email").Funcs(template.FuncMap{
-	"st": func(k string) template.CSS {
-		s, ok := styles[k]
-		if !ok {
-			panic("delivery: unknown email style " + k)
-		}
-		return template.CSS(s)
-	},
-}).Parse(emailTmplText))
+// emailTmpls holds the template once per language ("t" prints that language's catalogue text).
+var emailTmpls = func() map[string]*template.Template {
+	m := map[string]*template.Template{}
+	for _, l := range i18n.Langs {
+		p := i18n.For(l)
+		m[l] = template.Must(template.New("email").Funcs(template.FuncMap{
+			"st": func(k string) template.CSS {
+				s, ok := styles[k]
+				if !ok {
+					panic("delivery: unknown email style " + k)
+				}
+				return template.CSS(s)
+			},
+			"t": func(key string, args ...any) string { return p.T(key, args...) },
+		}).Parse(emailTmplText))
+	}
+	return m
+}()
 
 // verdictStyle is the badge label and colour of a verdict.
 func verdictStyle(v string) (label, color string) {
@@ -104,14 +114,20 @@ func Subject(rows []Row, date string) string {
 
 // BuildEmail renders the email for rows (in display order) on date (YYYY-MM-DD); loc shows times.
 func BuildEmail(rows []Row, date string, loc *time.Location, now time.Time) (Email, error) {
-	e := Email{Subject: Subject(rows, date)}
-	text, err := emailText(rows, date, loc, now)
+	return BuildEmailLang(rows, date, loc, now, i18n.EN)
+}
+
+// BuildEmailLang is BuildEmail in a language (en or ko).
+func BuildEmailLang(rows []Row, date string, loc *time.Location, now time.Time, lang string) (Email, error) {
+	p := i18n.For(lang)
+	e := Email{Subject: SubjectLang(rows, date, p.Lang)}
+	text, err := emailText(rows, date, loc, now, p)
 	if err != nil {
 		return Email{}, err
 	}
 	e.Text = text
 	for _, withHeat := range []bool{true, false} {
-		html, err := emailHTML(rows, date, loc, now, withHeat)
+		html, err := emailHTML(rows, date, loc, now, withHeat, p)
 		if err != nil {
 			return Email{}, err
 		}
@@ -123,29 +139,32 @@ func BuildEmail(rows []Row, date string, loc *time.Location, now time.Time) (Ema
 	return e, nil
 }
 
-func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withHeat bool) (string, error) {
+func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withHeat bool, p *i18n.P) (string, error) {
 	t := Count(rows)
 	data := struct {
-		Subject, Preheader, Date, Summary, ExpiryNote, Generated string
-		Rows                                                     []emailRow
-	}{Subject: Subject(rows, date), Date: date, Summary: t.String(), ExpiryNote: expiryNote(rows), Generated: Stamp(now, loc)}
-	data.Preheader = t.String()
+		Lang, Subject, Preheader, Date, Summary, ExpiryNote, Generated string
+		Rows                                                           []emailRow
+	}{Lang: p.Lang, Subject: SubjectLang(rows, date, p.Lang), Date: date, Summary: t.In(p), ExpiryNote: expiryNoteIn(p, rows, loc), Generated: stampIn(p, now, loc)}
+	if p.KO() {
+		data.Date = p.Date(mustDate(date, loc), loc)
+	}
+	data.Preheader = data.Summary
 	heatRows := 0
 	for _, r := range rows {
 		er := emailRow{Row: r}
-		er.Label, er.Color = verdictStyle(r.Verdict)
+		er.Label, er.Color = verdictLabel(p, r.Verdict)
 		for _, t := range r.Top {
 			if t.Severity == "info" && r.Verdict != "healthy" {
 				continue
 			}
-			l, c := verdictStyle(t.Severity)
-			er.Lines = append(er.Lines, emailLine{Label: l, Color: c, Text: truncateRunes(t.Line(), 400)})
+			l, c := verdictLabel(p, t.Severity)
+			er.Lines = append(er.Lines, emailLine{Label: l, Color: c, Text: truncateRunes(t.lineIn(p), 400)})
 		}
 		if r.Link != nil {
 			er.URL = template.URL(r.Link.URL)
-			er.Until = Stamp(r.Link.ExpiresAt, loc)
+			er.Until = stampIn(p, r.Link.ExpiresAt, loc)
 		} else if er.LinkNote == "" {
-			er.LinkNote = "not published"
+			er.LinkNote = p.T("mail.notPublished")
 		}
 		if withHeat && !r.Failed() && heatRows+len(r.heat) <= 30 {
 			er.Heat = r.heat
@@ -153,42 +172,46 @@ func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withH
 		}
 		data.Rows = append(data.Rows, er)
 		if len(data.Preheader) < 120 && len(r.Top) > 0 && !r.Failed() && r.Verdict != "healthy" {
-			data.Preheader += " · " + r.Cluster + ": " + r.Top[0].Title
+			data.Preheader += " · " + r.Cluster + ": " + r.Top[0].lineIn(p)
 		}
 	}
 	var b bytes.Buffer
-	if err := emailTmpl.Execute(&b, data); err != nil {
+	if err := emailTmpls[p.Lang].Execute(&b, data); err != nil {
 		return "", fmt.Errorf("render email: %w", err)
 	}
 	return b.String(), nil
 }
 
-func emailText(rows []Row, date string, loc *time.Location, now time.Time) (string, error) {
+func emailText(rows []Row, date string, loc *time.Location, now time.Time, p *i18n.P) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "kida daily database report — %s\n%s\n\n", date, Count(rows))
+	b.WriteString(p.T("mail.textHead", date) + "\n" + Count(rows).In(p) + "\n\n")
 	for _, r := range rows {
 		if r.Failed() {
-			fmt.Fprintf(&b, "%s (%s): FAILED at %s — %s\n\n", r.Cluster, r.Region, r.Stage, oneLine(r.Error))
+			b.WriteString(p.T("mail.textFailed", r.Cluster, r.Region, r.Stage, oneLine(r.Error)) + "\n\n")
 			continue
 		}
-		label, _ := verdictStyle(r.Verdict)
-		fmt.Fprintf(&b, "%s (%s): %s — %d critical, %d warning, %d info", r.Cluster, r.Region, label, r.Critical, r.Warning, r.Info)
+		label, _ := verdictLabel(p, r.Verdict)
+		b.WriteString(p.T("mail.textRow", r.Cluster, r.Region, label, r.Critical, r.Warning, r.Info))
 		if r.Gaps > 0 {
-			fmt.Fprintf(&b, ", %d gap(s)", r.Gaps)
+			b.WriteString(p.T("mail.textGaps", r.Gaps))
 		}
 		b.WriteByte('\n')
 		for _, t := range r.Top {
-			fmt.Fprintf(&b, "  - [%s] %s\n", t.Severity, t.Line())
+			sev := t.Severity
+			if p.KO() {
+				sev = p.TOr("sev."+sev, sev)
+			}
+			fmt.Fprintf(&b, "  - [%s] %s\n", sev, t.lineIn(p))
 		}
 		switch {
 		case r.Link != nil:
-			fmt.Fprintf(&b, "  Report: %s\n  (link %s)\n", r.Link.URL, r.Link.Note)
+			b.WriteString(p.T("mail.textReport", r.Link.URL) + "\n" + p.T("mail.textLink", linkNoteIn(p, r.Link, loc)) + "\n")
 		case r.LinkNote != "":
-			fmt.Fprintf(&b, "  Report: %s\n", r.LinkNote)
+			b.WriteString(p.T("mail.textReport", r.LinkNote) + "\n")
 		}
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "Generated by kida-mcp at %s.\n", Stamp(now, loc))
+	b.WriteString(p.T("mail.textGen", stampIn(p, now, loc)) + "\n")
 	return b.String(), nil
 }
 
@@ -229,4 +252,16 @@ func recipients(n int) string {
 		return "1 recipient"
 	}
 	return fmt.Sprintf("%d recipients", n)
+}
+
+// mustDate parses a YYYY-MM-DD report date as midday in loc (zero time when it does not parse).
+func mustDate(date string, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation("2006-01-02", date, loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.Add(12 * time.Hour)
 }

@@ -160,7 +160,7 @@ func (s *Sender) deliver(ctx context.Context, out *Outcome, dry bool) {
 	}
 	var email Email
 	if s.Config.Email != nil || s.Config.SNS != nil {
-		e, err := BuildEmail(out.Rows, out.Date, s.loc(), now)
+		e, err := BuildEmailLang(out.Rows, out.Date, s.loc(), now, s.Lang)
 		if err != nil {
 			add(Delivery{Channel: ChannelEmail, Error: err.Error()})
 		}
@@ -176,7 +176,7 @@ func (s *Sender) deliver(ctx context.Context, out *Outcome, dry bool) {
 	}
 	if sc := s.slack(); sc.Workflow.Set() {
 		for _, r := range out.Rows {
-			out.Workflow = append(out.Workflow, WorkflowPayload(r, out.Date))
+			out.Workflow = append(out.Workflow, WorkflowPayloadLang(r, out.Date, s.Lang))
 		}
 		if dry {
 			for _, r := range out.Rows {
@@ -189,7 +189,7 @@ func (s *Sender) deliver(ctx context.Context, out *Outcome, dry bool) {
 		}
 	}
 	if sc := s.slack(); sc.Incoming.Set() {
-		m := IncomingMessage(out.Rows, out.Date)
+		m := IncomingMessageLang(out.Rows, out.Date, s.loc(), s.Lang)
 		out.Incoming = &m
 		if dry {
 			add(Delivery{Channel: ChannelSlackIncoming, Target: fmt.Sprintf("summary of %d clusters", len(out.Rows))})

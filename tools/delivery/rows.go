@@ -38,6 +38,8 @@ type Top struct {
 	Title       string `json:"title"`
 	Resource    string `json:"resource,omitempty"`
 	LikelyCause string `json:"likely_cause,omitempty"`
+
+	code string // the finding's code: its title is translated by code
 }
 
 // Line is the finding in one line: "Title (resource) — likely cause: …".
@@ -64,7 +66,7 @@ func RowFor(c report.Check) Row {
 		if len(r.Top) == 3 {
 			break
 		}
-		r.Top = append(r.Top, Top{Severity: f.Severity, Title: f.Title, Resource: f.Resource, LikelyCause: f.LikelyCause})
+		r.Top = append(r.Top, Top{Severity: f.Severity, Title: f.Title, Resource: f.Resource, LikelyCause: f.LikelyCause, code: f.Code})
 	}
 	return r
 }

@@ -18,7 +18,7 @@ func sendEmailTool(s *Sender, checks Checks) tools.Tool {
 		if err != nil {
 			return SendOutput{}, err
 		}
-		e, err := BuildEmail(rows, date, loc, s.Env.Clock())
+		e, err := BuildEmailLang(rows, date, loc, s.Env.Clock(), s.Lang)
 		if err != nil {
 			return SendOutput{}, err
 		}
@@ -39,7 +39,7 @@ func publishSNSTool(s *Sender, checks Checks) tools.Tool {
 		if err != nil {
 			return SendOutput{}, err
 		}
-		e, err := BuildEmail(rows, date, loc, s.Env.Clock())
+		e, err := BuildEmailLang(rows, date, loc, s.Env.Clock(), s.Lang)
 		if err != nil {
 			return SendOutput{}, err
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
 
 // Slack Block Kit limits (reference/aws.md §8.4).
@@ -29,16 +31,27 @@ const (
 // WorkflowPayload is the body for a Slack Workflow Builder webhook: exactly the two variables users define
 // today, single-line strings. A failed cluster's title says so and carries the reason.
 func WorkflowPayload(r Row, date string) map[string]string {
-	title := fmt.Sprintf("%s (%s) — %s", r.Cluster, r.Region, date)
+	return WorkflowPayloadLang(r, date, i18n.EN)
+}
+
+// WorkflowPayloadLang is WorkflowPayload in a language: Korean titles read
+// "[KIDA] 일일 점검 보고서: <cluster> (<region>) — <YYYYMMDD>".
+func WorkflowPayloadLang(r Row, date, lang string) map[string]string {
+	p := i18n.For(lang)
+	d := date
+	if p.KO() {
+		d = strings.ReplaceAll(date, "-", "")
+	}
+	title := p.T("slack.title", r.Cluster, r.Region, d)
 	u := ""
 	switch {
 	case r.Failed():
-		title += " — FAILED: " + truncateRunes(oneLine(r.Error), 300)
-		u = "no report: " + r.Stage + " failed"
+		title += p.T("slack.titleFailed", truncateRunes(oneLine(r.Error), 300))
+		u = p.T("slack.noReport", r.Stage)
 	case r.Link != nil:
 		u = r.Link.URL
 	default:
-		u = "no link: " + oneLine(r.LinkNote)
+		u = p.T("slack.noLink", oneLine(r.LinkNote))
 	}
 	return map[string]string{"report_title": oneLine(title), "report_url": u}
 }
@@ -97,13 +110,19 @@ func verdictEmoji(r Row) string {
 // stays within Slack's limits: ≤ 50 blocks (clusters past that are summarised in one section), ≤ 3,000
 // characters per section, header ≤ 150.
 func IncomingMessage(rows []Row, date string) Message {
+	return IncomingMessageLang(rows, date, nil, i18n.EN)
+}
+
+// IncomingMessageLang is IncomingMessage in a language; loc shows the link expiry (nil → UTC).
+func IncomingMessageLang(rows []Row, date string, loc *time.Location, lang string) Message {
+	p := i18n.For(lang)
 	t := Count(rows)
-	m := Message{Text: fmt.Sprintf("kida daily database report %s — %s: %s", date, t.Worst(), t)}
+	m := Message{Text: p.T("slack.fallback", date, t.worstIn(p), t.In(p))}
 	m.Blocks = append(m.Blocks,
-		Block{Type: "header", Text: &Text{Type: "plain_text", Text: truncateRunes("kida daily database report — "+date, MaxHeaderText), Emoji: true}},
-		Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: "*" + EscapeMrkdwn(t.Worst()) + "* — " + EscapeMrkdwn(t.String())}},
+		Block{Type: "header", Text: &Text{Type: "plain_text", Text: truncateRunes(p.T("slack.header", date), MaxHeaderText), Emoji: true}},
+		Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: "*" + EscapeMrkdwn(t.worstIn(p)) + "* — " + EscapeMrkdwn(t.In(p))}},
 	)
-	note := expiryNote(rows)
+	note := expiryNoteIn(p, rows, loc)
 	room := MaxBlocks - len(m.Blocks)
 	if note != "" {
 		room--
@@ -113,14 +132,14 @@ func IncomingMessage(rows []Row, date string) Message {
 		shown = rows[:room-1]
 	}
 	for _, r := range shown {
-		m.Blocks = append(m.Blocks, clusterBlock(r))
+		m.Blocks = append(m.Blocks, clusterBlock(r, p))
 	}
 	if len(shown) < len(rows) {
 		var names []string
 		for _, r := range rows[len(shown):] {
 			names = append(names, r.Cluster)
 		}
-		txt := fmt.Sprintf("…and %d more clusters (see the email): %s", len(names), strings.Join(names, ", "))
+		txt := p.T("slack.more", len(names), strings.Join(names, ", "))
 		m.Blocks = append(m.Blocks, Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: fitMrkdwn(txt)}})
 	}
 	if note != "" {
@@ -129,31 +148,36 @@ func IncomingMessage(rows []Row, date string) Message {
 	return m
 }
 
-func clusterBlock(r Row) Block {
+func clusterBlock(r Row, p *i18n.P) Block {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s *%s* (%s) — ", verdictEmoji(r), EscapeMrkdwn(r.Cluster), EscapeMrkdwn(r.Region))
 	if r.Failed() {
-		fmt.Fprintf(&b, "*failed* at %s: %s", EscapeMrkdwn(r.Stage), EscapeMrkdwn(truncateRunes(oneLine(r.Error), 1500)))
+		b.WriteString(p.T("slack.failedAt", EscapeMrkdwn(r.Stage), EscapeMrkdwn(truncateRunes(oneLine(r.Error), 1500))))
 		return Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: fitMrkdwn(b.String())}}
 	}
-	label, _ := verdictStyle(r.Verdict)
-	fmt.Fprintf(&b, "*%s* · %d critical, %d warning, %d info", EscapeMrkdwn(label), r.Critical, r.Warning, r.Info)
+	label, _ := verdictLabel(p, r.Verdict)
+	b.WriteString(p.T("slack.counts", EscapeMrkdwn(label), r.Critical, r.Warning, r.Info))
 	if r.Gaps > 0 {
-		fmt.Fprintf(&b, ", %d gap(s)", r.Gaps)
+		b.WriteString(p.T("mail.textGaps", r.Gaps))
 	}
 	for _, f := range r.Top {
 		line := f.Title
+		sev := f.Severity
+		if p.KO() {
+			line, _ = i18n.Finding(p.Lang, f.code, f.Title, "")
+			sev = p.TOr("sev."+sev, sev)
+		}
 		if f.Resource != "" {
 			line += " (" + f.Resource + ")"
 		}
-		fmt.Fprintf(&b, "\n• [%s] %s", EscapeMrkdwn(f.Severity), EscapeMrkdwn(truncateRunes(oneLine(line), 300)))
+		fmt.Fprintf(&b, "\n• [%s] %s", EscapeMrkdwn(sev), EscapeMrkdwn(truncateRunes(oneLine(line), 300)))
 	}
 	blk := Block{Type: "section"}
 	switch {
 	case r.Link != nil && utf8.RuneCountInString(r.Link.URL) <= MaxButtonURL:
-		blk.Accessory = &Element{Type: "button", Text: &Text{Type: "plain_text", Text: "Open report"}, URL: r.Link.URL, ActionID: "open-" + truncateRunes(safeName(r.Cluster), 200)}
+		blk.Accessory = &Element{Type: "button", Text: &Text{Type: "plain_text", Text: p.T("slack.open")}, URL: r.Link.URL, ActionID: "open-" + truncateRunes(safeName(r.Cluster), 200)}
 	case r.Link != nil:
-		b.WriteString("\n_The report link is longer than Slack allows in a button; open it from the email._")
+		b.WriteString("\n" + p.T("slack.longLink"))
 	case r.LinkNote != "":
 		b.WriteString("\n_" + EscapeMrkdwn(oneLine(r.LinkNote)) + "_")
 	}
@@ -322,7 +346,7 @@ func (d Deps) NotifyWorkflow(ctx context.Context, rows []Row, date string) []Del
 	var out []Delivery
 	for _, r := range rows {
 		del := Delivery{Channel: ChannelSlackWorkflow, Target: r.Cluster}
-		body, err := marshal(WorkflowPayload(r, date))
+		body, err := marshal(WorkflowPayloadLang(r, date, d.Lang))
 		if err == nil {
 			del.Attempts, err = d.PostWebhook(ctx, d.slack().Workflow, body)
 		}
@@ -339,7 +363,7 @@ func (d Deps) NotifyWorkflow(ctx context.Context, rows []Row, date string) []Del
 // NotifyIncoming posts the Block Kit summary to the incoming webhook.
 func (d Deps) NotifyIncoming(ctx context.Context, rows []Row, date string) Delivery {
 	del := Delivery{Channel: ChannelSlackIncoming, Target: fmt.Sprintf("summary of %d clusters", len(rows))}
-	m := IncomingMessage(rows, date)
+	m := IncomingMessageLang(rows, date, d.loc(), d.Lang)
 	if err := ValidateMessage(m); err != nil {
 		del.Error = "message breaks Slack's limits: " + err.Error()
 		return del
