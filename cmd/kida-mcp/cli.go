@@ -21,6 +21,7 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/check"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 	"github.com/kida-mcp/kida-mcp/tools/report"
 	"github.com/kida-mcp/kida-mcp/tools/timewin"
 )
@@ -259,7 +260,7 @@ func checkCmd(ctx context.Context, cfg Config, o checkOptions, stdout, stderr io
 			failed++
 			msg := tools.Classify(err, awsclient.Classify).Error()
 			logger.Error("check failed", "cluster", ref.ID, "err", msg)
-			fmt.Fprintf(stdout, "## %s — FAILED: %s\n\n", ref.ID, msg)
+			fmt.Fprintf(stdout, "%s\n\n", i18n.For(cfg.Lang).T("cli.checkFailed", ref.ID, msg))
 			continue
 		}
 		if err := store.Put(c); err != nil {
@@ -297,7 +298,7 @@ func writeCheck(c report.Check, cfg Config, o checkOptions, stdout io.Writer) er
 		if o.out != "" {
 			dir = filepath.Dir(o.out)
 		}
-		path, size, err := report.Write(dir, c, "html")
+		path, size, err := renderIn(cfg)(dir, c, "html")
 		if err != nil {
 			return err
 		}
@@ -313,6 +314,10 @@ func writeCheck(c report.Check, cfg Config, o checkOptions, stdout io.Writer) er
 	loc, err := time.LoadLocation(c.Window.Timezone)
 	if err != nil {
 		loc = time.UTC
+	}
+	if cfg.Lang == i18n.KO {
+		_, err = io.WriteString(w, summaryKO(c, loc)+"\n")
+		return err
 	}
 	_, err = io.WriteString(w, check.Summarize(c, loc).Text()+"\n")
 	return err

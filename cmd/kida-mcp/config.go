@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
 
 // Config is everything the binary can be told. Precedence: flags > KIDA_* env > kida.yaml > defaults.
@@ -52,6 +53,7 @@ type Config struct {
 	// Checks and reports
 	Window      string
 	Timezone    string
+	Lang        string // en or ko: the HTML report, email, Slack and CLI summaries (tool results stay English)
 	ReportDir   string
 	Concurrency int
 	Clusters    []ClusterRef
@@ -69,6 +71,7 @@ type ClusterRef struct {
 	Region  string `yaml:"region"`
 	Profile string `yaml:"profile"`
 	RoleARN string `yaml:"role_arn"`
+	Lang    string `yaml:"lang"` // this cluster's HTML report language (default: the global lang)
 }
 
 // File is kida.yaml. Unknown keys are errors.
@@ -80,6 +83,7 @@ type File struct {
 	CloudWatchProtocol string        `yaml:"cloudwatch_protocol"`
 	Window             string        `yaml:"window"`
 	Timezone           string        `yaml:"timezone"`
+	Lang               string        `yaml:"lang"`
 	ReportDir          string        `yaml:"report_dir"`
 	Concurrency        int           `yaml:"concurrency"`
 	Toolsets           []string      `yaml:"toolsets"`
@@ -224,6 +228,7 @@ func flagTable(c *Config, toolsets, toolsList, exclude, origins *string, maxBody
 		e(&c.LogFormat, "log-format", "KIDA_LOG_FORMAT", "text", "log line format: text (human-readable) or json"),
 		e(&c.Window, "window", "KIDA_WINDOW", "24h", "default window for checks and reports (e.g. 24h, 7d)"),
 		e(&c.Timezone, "timezone", "KIDA_TIMEZONE", "", "IANA time zone for local times (default: the region's)"),
+		e(&c.Lang, "lang", "KIDA_LANG", "en", "language of what people read — HTML report, email, Slack, report/check summaries: en or ko (tool results stay English)"),
 		e(&c.ReportDir, "report-dir", "KIDA_REPORT_DIR", "./kida-reports", "where reports and stored checks are written"),
 		e(&c.Concurrency, "concurrency", "KIDA_CONCURRENCY", "4", "clusters checked at once by check/report"),
 	}
@@ -265,6 +270,7 @@ func (c *Config) loadFile(set map[string]bool, toolsets, exclude *string) error 
 	str("cloudwatch-protocol", &c.CloudWatchProtocol, f.CloudWatchProtocol)
 	str("window", &c.Window, f.Window)
 	str("timezone", &c.Timezone, f.Timezone)
+	str("lang", &c.Lang, f.Lang)
 	str("report-dir", &c.ReportDir, f.ReportDir)
 	if !set["concurrency"] && f.Concurrency > 0 {
 		c.Concurrency = f.Concurrency
@@ -312,6 +318,21 @@ func splitList(s string) []string {
 
 // Validate checks values that flags cannot; messages name the flag and its env var.
 func (c *Config) Validate() error {
+	lang, err := i18n.Parse(c.Lang)
+	if err != nil {
+		return fmt.Errorf("--lang / KIDA_LANG (lang in kida.yaml): %v", err)
+	}
+	c.Lang = lang
+	for i, r := range c.Clusters {
+		if r.Lang == "" {
+			continue
+		}
+		l, err := i18n.Parse(r.Lang)
+		if err != nil {
+			return fmt.Errorf("clusters[%d] (%s) lang in kida.yaml: %v", i, r.ID, err)
+		}
+		c.Clusters[i].Lang = l
+	}
 	switch c.Transport {
 	case "stdio", "http":
 	default:

@@ -25,6 +25,7 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 	"github.com/kida-mcp/kida-mcp/tools/report"
 	"github.com/kida-mcp/kida-mcp/tools/timewin"
 )
@@ -199,8 +200,8 @@ func runReport(ctx context.Context, cfg Config, ro reportOptions, rt reportRunti
 		}
 	}
 	s := delivery.NewSender(delivery.Deps{
-		Clients: rt.Base, Config: plan.delivery, HTTP: rt.HTTP, Env: env, Render: report.Write,
-		ReportDir: cfg.ReportDir, Location: plan.loc,
+		Clients: rt.Base, Config: plan.delivery, HTTP: rt.HTTP, Env: env, Render: renderIn(cfg),
+		ReportDir: cfg.ReportDir, Location: plan.loc, Lang: cfg.Lang,
 	})
 	log.Info("report starting", "date", plan.date.Format("2006-01-02"), "clusters", len(plan.targets), "shard", fmt.Sprintf("%d/%d", ro.Shard, ro.NShards),
 		"destinations", strings.Join(plan.delivery.Destinations(), ","), "dry_run", ro.DryRun, "demo", cfg.Demo)
@@ -213,7 +214,7 @@ func runReport(ctx context.Context, cfg Config, ro reportOptions, rt reportRunti
 			}
 		},
 	})
-	printOutcome(rt.Stdout, out, cfg, ro, start)
+	printOutcome(rt.Stdout, out, cfg, ro, start, plan.loc)
 	if ro.DryRun {
 		printDryRun(rt.Stdout, out, plan.delivery, cfg.ReportDir, log)
 	}
@@ -365,47 +366,69 @@ func providerFor(base *awsclient.Provider) func(context.Context, ClusterRef) (aw
 }
 
 // printOutcome prints the run's summary: one block per cluster and one line per send.
-func printOutcome(w io.Writer, out delivery.Outcome, cfg Config, ro reportOptions, start time.Time) {
+func printOutcome(w io.Writer, out delivery.Outcome, cfg Config, ro reportOptions, start time.Time, loc *time.Location) {
+	p := i18n.For(cfg.Lang)
 	t := delivery.Count(out.Rows)
-	fmt.Fprintf(w, "kida report %s — %s: %s", out.Date, t.Worst(), t)
+	worst := p.TOr("verdict."+t.Worst(), t.Worst())
+	fmt.Fprint(w, p.T("cli.head", out.Date, worst, t.In(p)))
 	if ro.NShards > 1 {
-		fmt.Fprintf(w, " (shard %d/%d)", ro.Shard, ro.NShards)
+		fmt.Fprint(w, p.T("cli.shard", ro.Shard, ro.NShards))
 	}
 	fmt.Fprintf(w, " — %s\n\n", time.Since(start).Round(time.Millisecond))
+	const indent = "             "
 	for _, r := range out.Rows {
 		name := fmt.Sprintf("%s (%s)", r.Cluster, r.Region)
 		if r.Failed() {
-			fmt.Fprintf(w, "  %-10s %s\n             failed at %s: %s\n", "FAILED", name, r.Stage, r.Error)
+			fmt.Fprintf(w, "  %-10s %s\n%s%s\n", p.T("verdict.FAILED"), name, indent, p.T("cli.failedAt", r.Stage, r.Error))
 			if r.ReportPath != "" {
-				fmt.Fprintf(w, "             report: %s\n", r.ReportPath)
+				fmt.Fprintf(w, "%s%s\n", indent, p.T("cli.report", r.ReportPath))
 			}
 			continue
 		}
-		fmt.Fprintf(w, "  %-10s %s — %d critical, %d warning, %d info", strings.ToUpper(r.Verdict), name, r.Critical, r.Warning, r.Info)
+		verdict := strings.ToUpper(r.Verdict)
+		fmt.Fprintf(w, "  %-10s %s", p.TOr("verdict."+verdict, verdict), p.T("cli.row", name, r.Critical, r.Warning, r.Info))
 		if r.Gaps > 0 {
-			fmt.Fprintf(w, ", %d gap(s)", r.Gaps)
+			fmt.Fprint(w, p.T("mail.textGaps", r.Gaps))
 		}
 		fmt.Fprintln(w)
 		if r.ReportPath != "" {
-			fmt.Fprintf(w, "             report: %s\n", r.ReportPath)
+			fmt.Fprintf(w, "%s%s\n", indent, p.T("cli.report", r.ReportPath))
 		}
 		switch {
 		case r.Link != nil:
-			fmt.Fprintf(w, "             s3://%s/%s\n             link:   %s\n             (link %s)\n", r.Link.Bucket, r.Link.Key, r.Link.URL, r.Link.Note)
+			note := r.Link.Note
+			if p.KO() {
+				note = p.T("mail.linkNote", p.Duration(time.Duration(r.Link.ExpiresInS)*time.Second), p.Stamp(r.Link.ExpiresAt, loc))
+			}
+			fmt.Fprintf(w, "%ss3://%s/%s\n%s%s\n%s%s\n", indent, r.Link.Bucket, r.Link.Key, indent, p.T("cli.link", r.Link.URL), indent[2:], p.T("mail.textLink", note))
 		case r.LinkNote != "":
-			fmt.Fprintf(w, "             %s\n", r.LinkNote)
+			fmt.Fprintf(w, "%s%s\n", indent, r.LinkNote)
 		}
 	}
 	if len(out.Deliveries) > 0 {
-		fmt.Fprintln(w, "\nDeliveries:")
+		fmt.Fprintln(w, "\n"+p.T("cli.deliveries"))
 		for _, d := range out.Deliveries {
 			fmt.Fprintf(w, "  - %s\n", d)
 		}
 	} else {
-		fmt.Fprintln(w, "\nNo email, Slack or SNS destination is configured (delivery: in kida.yaml).")
+		fmt.Fprintln(w, "\n"+p.T("cli.noDest"))
 	}
 	if n, m := out.FailedClusters(), out.FailedDeliveries(); n+m > 0 {
-		fmt.Fprintf(w, "\n%d cluster(s) and %d send(s) failed; the rest were delivered. Exit status 1.\n", n, m)
+		fmt.Fprintln(w, "\n"+p.T("cli.someFailed", n, m))
+	}
+}
+
+// renderIn renders each cluster's report in its language: the cluster's lang in kida.yaml, else --lang.
+func renderIn(cfg Config) delivery.Renderer {
+	return func(dir string, c report.Check, format string) (string, int64, error) {
+		lang := cfg.Lang
+		for _, r := range cfg.Clusters {
+			if r.ID == c.Cluster && r.Lang != "" && (r.Region == "" || r.Region == c.Region) {
+				lang = r.Lang
+				break
+			}
+		}
+		return report.WriteLang(dir, c, format, lang)
 	}
 }
 
@@ -500,7 +523,7 @@ func deliveryTools(c awsclient.Clients, env tools.Env, cfg Config, store *check.
 			loc = l
 		}
 	}
-	return delivery.Tools(delivery.Deps{Clients: c, Config: dc, HTTP: hc, Env: env, Render: report.Write,
+	return delivery.Tools(delivery.Deps{Clients: c, Config: dc, HTTP: hc, Env: env, Render: renderIn(cfg), Lang: cfg.Lang,
 		ReportDir: cfg.ReportDir, Location: loc}, store)
 }
 

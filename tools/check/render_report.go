@@ -17,6 +17,7 @@ type RenderInput struct {
 	ClusterID string `json:"cluster_id,omitempty" jsonschema:"maxLength=63" jsonschema_description:"Run a health check of this cluster and render it (when no check_id)."`
 	Region    string `json:"region,omitempty" jsonschema_description:"AWS region for cluster_id. Default: the server's region."`
 	Format    string `json:"format,omitempty" jsonschema:"enum=html,enum=markdown,enum=json" jsonschema_description:"html (default; self-contained, 9 tabs), markdown or json."`
+	Lang      string `json:"lang,omitempty" jsonschema:"enum=en,enum=ko" jsonschema_description:"Language of the HTML report people read: en (default) or ko. This result stays English."`
 	timewin.Input
 }
 
@@ -99,7 +100,7 @@ func renderTool(d Deps, store *Store) tools.Tool {
 		if dir == "" {
 			dir = os.TempDir()
 		}
-		path, size, err := report.Write(dir, c, format)
+		path, size, err := report.WriteLang(dir, c, format, in.Lang)
 		if err != nil {
 			return RenderOutput{}, fmt.Errorf("write report: %w", err)
 		}
