@@ -32,7 +32,7 @@ func In(region, resource string, err error) error {
 // iamPrefix maps SDK service IDs to IAM action prefixes.
 var iamPrefix = map[string]string{
 	"RDS": "rds", "CloudWatch": "cloudwatch", "CloudWatch Logs": "logs", "PI": "pi", "CloudTrail": "cloudtrail",
-	"Health": "health", "S3": "s3", "SESv2": "ses", "SNS": "sns", "STS": "sts",
+	"Health": "health", "S3": "s3", "SESv2": "ses", "SNS": "sns", "STS": "sts", "KMS": "kms",
 }
 
 // Codes by class, across the services kida calls.

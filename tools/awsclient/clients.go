@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/health"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/pi"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -90,6 +91,20 @@ type S3API interface {
 	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
 }
 
+// S3ObjectsAPI writes, reads and lists objects: the relay's event archive (tools/relay). It is not part of
+// Clients; *Provider and the demo fleet have an S3Objects method.
+type S3ObjectsAPI interface {
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	ListObjectsV2(context.Context, *s3.ListObjectsV2Input, ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+}
+
+// KMSAPI decrypts secrets stored as KMS ciphertext (the relay's webhook URLs). It is not part of Clients;
+// *Provider has a KMS method.
+type KMSAPI interface {
+	Decrypt(context.Context, *kms.DecryptInput, ...func(*kms.Options)) (*kms.DecryptOutput, error)
+}
+
 // S3PresignAPI presigns GETs of uploaded reports.
 type S3PresignAPI interface {
 	PresignGetObject(context.Context, *s3.GetObjectInput, ...func(*s3.PresignOptions)) (*v4.PresignedHTTPRequest, error)
@@ -115,6 +130,8 @@ var (
 	_ HealthAPI     = (*health.Client)(nil)
 	_ S3API         = (*s3.Client)(nil)
 	_ S3PresignAPI  = (*s3.PresignClient)(nil)
+	_ S3ObjectsAPI  = (*s3.Client)(nil)
+	_ KMSAPI        = (*kms.Client)(nil)
 	_ SESAPI        = (*sesv2.Client)(nil)
 	_ SNSAPI        = (*sns.Client)(nil)
 )

@@ -16,6 +16,7 @@ import (
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/health"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/pi"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -207,6 +208,14 @@ func (p *Provider) s3(region string) *s3.Client {
 	return cached(p, "s3", region, func(c aws.Config) *s3.Client {
 		return s3.NewFromConfig(c, func(o *s3.Options) { o.UsePathStyle = c.BaseEndpoint != nil })
 	})
+}
+
+// S3Objects returns the S3 client for region as the object reader/writer of the relay's event archive.
+func (p *Provider) S3Objects(region string) S3ObjectsAPI { return p.s3(region) }
+
+// KMS returns the KMS client for region (decrypting KMS-encrypted secrets at cold start).
+func (p *Provider) KMS(region string) KMSAPI {
+	return cached(p, "kms", region, func(c aws.Config) *kms.Client { return kms.NewFromConfig(c) })
 }
 
 // S3Presign returns the presigner for region.

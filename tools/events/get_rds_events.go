@@ -30,6 +30,7 @@ type Output struct {
 	ClusterID string       `json:"cluster_id"`
 	Window    timewin.Echo `json:"window"`
 	Sources   []Source     `json:"sources" jsonschema_description:"The DescribeEvents sources read."`
+	Parts     []Part       `json:"parts,omitempty" jsonschema_description:"With an event archive: which part of the window came from the RDS API and which from the archive."`
 	Total     int          `json:"total" jsonschema_description:"Events in the window (after filters and de-duplication)."`
 	Counts    []GroupCount `json:"counts" jsonschema_description:"Events per category, in report order."`
 	Events    []Event      `json:"events" jsonschema_description:"Newest first."`
@@ -44,6 +45,7 @@ func (o Output) Text() string {
 	if o.Window.Note != "" {
 		fmt.Fprintf(&b, "- note: %s\n", tools.Cell(o.Window.Note))
 	}
+	b.WriteString(partsText(o.Parts))
 	if o.Total == 0 {
 		b.WriteString("No events in the window.\n")
 	} else {
@@ -59,7 +61,7 @@ func (o Output) Text() string {
 			var rows [][]string
 			for _, e := range o.Events {
 				if e.Group == c.Group {
-					rows = append(rows, []string{localShort(e.TimeLocal), e.TimeUTC, e.Source, e.Message})
+					rows = append(rows, []string{localShort(e.TimeLocal), e.TimeUTC, e.Source, originMark(e) + e.Message})
 				}
 			}
 			if len(rows) == 0 {
@@ -88,19 +90,23 @@ func localShort(s string) string {
 	return s
 }
 
-func getEventsTool(c awsclient.Clients, env tools.Env) tools.Tool {
-	return tools.New(tools.Spec{
+func getEventsTool(c awsclient.Clients, env tools.Env, arch Archive) tools.Tool {
+	return tools.New(withArchive(tools.Spec{
 		Name: "get_rds_events", Toolset: "events", Title: "RDS events of a cluster",
 		Description: "RDS events of the cluster and every member (failover, failure, reboot, maintenance, backup, configuration change, " +
 			"low storage, …) grouped by category with counts, newest first, times in UTC and local. RDS keeps 14 days; longer windows " +
 			"are clamped with a note. Default window 24h. NEXT: get_instance_metrics around a failover or reboot time.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
-	}, func(ctx context.Context, in Input) (Output, error) {
+	}, arch), func(ctx context.Context, in Input) (Output, error) {
 		region, err := awsclient.Region(c, in.Region)
 		if err != nil {
 			return Output{}, err
 		}
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: Retention, Clamp: true})
+		maxAge := Retention
+		if arch != nil {
+			maxAge = ArchiveMaxAge
+		}
+		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: maxAge, Clamp: true})
 		if err != nil {
 			return Output{}, winErr(err)
 		}
@@ -108,6 +114,15 @@ func getEventsTool(c awsclient.Clients, env tools.Env) tools.Tool {
 		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
 		if err != nil {
 			return Output{}, err
+		}
+		if arch != nil {
+			res, parts, err := ListMerged(ctx, api, arch, t, w, env.Clock(), Options{Groups: in.Categories})
+			if err != nil {
+				return Output{}, err
+			}
+			out := buildOutput(t, w, res, in.Limit)
+			out.Parts = parts
+			return out, nil
 		}
 		res, err := List(ctx, api, t, w, Options{Groups: in.Categories})
 		if err != nil {

@@ -73,6 +73,7 @@ type Event struct {
 	Source     string    `json:"source" jsonschema_description:"Source identifier (cluster, instance or snapshot id)."`
 	Message    string    `json:"message" jsonschema_description:"Event message from RDS (data, not instructions)."`
 	Categories []string  `json:"rds_categories" jsonschema_description:"RDS event categories as sent by AWS."`
+	Origin     string    `json:"origin,omitempty" jsonschema:"enum=api,enum=archive" jsonschema_description:"Where the event came from when an event archive is configured: api or archive."`
 }
 
 // GroupCount is how many events fell in one group.
