@@ -320,9 +320,16 @@ func TestCancelledCheckStopsAndLeavesNoGoroutines(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the cancelled call had not returned after 5 s")
 	}
-	if d := time.Since(t0); d > time.Second {
-		t.Errorf("the cancelled call took %v to stop, want ≤ 1 s", d)
+	// The race detector slows the demo fleet's CPU-bound data synthesis (which, unlike a real AWS call,
+	// cannot be interrupted mid-response) several times over; the bound is 1 s without it.
+	d, limit := time.Since(t0), time.Second
+	if raceDetector {
+		limit = 5 * time.Second
 	}
+	if d > limit {
+		t.Errorf("the cancelled call took %v to stop, want ≤ %v", d, limit)
+	}
+	t.Logf("cancelled run_health_check returned %v after the cancel", d.Round(time.Millisecond))
 	if o.err == nil && (o.res == nil || !o.res.IsError) {
 		t.Errorf("a cancelled call should not succeed: %+v", o.res)
 	}
