@@ -7,6 +7,7 @@ STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 E2E_DIR      := cmd/kida-mcp/testdata/e2e
 REPORT_E2E   := tools/report/testdata/browser
 GOTEST_FLAGS ?= -count=1
+FUZZTIME     ?= 10s
 
 .DEFAULT_GOAL := help
 
@@ -47,9 +48,26 @@ lint: ## gofmt (fails on any output), go vet, staticcheck
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
+.PHONY: test-long
+test-long: e2e-deps ## The long variants too: HTTP load 50 sessions × 100 calls, longer fault and security runs
+	KIDA_TEST_LONG=1 KIDA_E2E_DIR=$(CURDIR)/$(E2E_DIR) go test $(GOTEST_FLAGS) -timeout 30m ./...
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10s); seeds in testdata/fuzz/
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' cmd tools | sort); do \
+		pkg=./$$(dirname $$f); \
+		for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+			echo "== fuzz $$pkg $$t ($(FUZZTIME))"; \
+			go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
 .PHONY: bench
-bench: build ## Benchmarks: cold start and the families' engine benchmarks (medians)
-	go run ./cmd/kida-mcp/internal/bench -bin $(BIN)
+bench: build ## One table of the DESIGN.md §11 figures (cold start, full check over a 50 ms proxy, digest, render, RSS, fleet)
+	go run ./cmd/kida-mcp/internal/bench -bin $(BIN) $(BENCH_ARGS)
+
+.PHONY: bench-engines
+bench-engines: ## The families' Go engine benchmarks (go test -bench)
 	go test -run '^$$' -bench . -benchmem -benchtime 20x ./tools/...
 
 .PHONY: docs

@@ -17,9 +17,12 @@ func eventsSection(ctx context.Context, s *state) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := make([]report.Event, 0, len(r.Events))
-	for _, e := range r.Events {
-		out = append(out, report.Event{Time: e.Time, Source: e.Source, SourceType: e.SourceType, Category: e.Group, Message: e.Message})
+	out := make([]report.Event, 0, min(len(r.Events), maxReportEvents))
+	for _, e := range r.Events { // newest first; the rules still see every event
+		if len(out) == maxReportEvents {
+			break
+		}
+		out = append(out, report.Event{Time: e.Time, Source: e.Source, SourceType: e.SourceType, Category: e.Group, Message: tools.Truncate(e.Message, maxEventMessage)})
 	}
 	s.mu.Lock()
 	s.c.Events, s.raw.events = out, &r
@@ -27,8 +30,18 @@ func eventsSection(ctx context.Context, s *state) (string, error) {
 	if len(out) == 0 {
 		return "", nil
 	}
+	if len(r.Events) > len(out) {
+		return fmt.Sprintf("%d events; the newest %d are listed", len(r.Events), len(out)), nil
+	}
 	return fmt.Sprintf("%d events", len(out)), nil
 }
+
+// The report lists at most maxReportEvents events (newest first), messages cut at maxEventMessage runes:
+// an event storm must not make the report unbounded (1,000 events per source made it 10 MB).
+const (
+	maxReportEvents = 300
+	maxEventMessage = 1000
+)
 
 func maintenanceSection(ctx context.Context, s *state) (string, error) {
 	r, err := maintenance.List(ctx, s.deps.Clients.RDS(s.region), s.topo, s.deps.Env.Clock(), s.win.Loc)

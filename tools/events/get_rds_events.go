@@ -144,12 +144,35 @@ func buildOutput(t cluster.Topology, w timewin.Window, res Result, limit int) Ou
 		out.Events = out.Events[:limit]
 		out.Truncated = true
 	}
+	out.Events = capMessages(out.Events, maxMessage)
 	out.Hints = append(out.Hints, res.Hints...)
 	if w.Clamped {
 		out.Hints = append(out.Hints, "RDS keeps events for 14 days only; the window was clamped (see window.note). Older history: CloudTrail (get_cloudtrail_events) or an EventBridge archive.")
 	}
 	if out.Total == 0 {
 		out.Hints = append(out.Hints, fmt.Sprintf("no events for %s or its members in the window; widen it with since up to \"14d\"", t.ID))
+	}
+	return out
+}
+
+// maxMessage bounds one event's message in an answer: RDS messages are a sentence or two, and a longer one
+// (noise, or text planted to crowd the model's context) must not make the answer unbounded.
+const maxMessage = 500
+
+// capMessages cuts messages longer than n runes, copying evs only when one is cut.
+func capMessages(evs []Event, n int) []Event {
+	var out []Event
+	for i, e := range evs {
+		if len([]rune(e.Message)) <= n {
+			continue
+		}
+		if out == nil {
+			out = append([]Event(nil), evs...)
+		}
+		out[i].Message = tools.Truncate(e.Message, n)
+	}
+	if out == nil {
+		return evs
 	}
 	return out
 }

@@ -203,6 +203,15 @@ func (c *classAcc) add(e *Entry, raw bool) {
 	}
 }
 
+// cutFingerprint bounds a fingerprint in the output (a 10 MB statement of column names fingerprints to
+// 10 MB); the class id still hashes the whole fingerprint.
+func cutFingerprint(fp string) string {
+	if len(fp) <= maxExampleLen {
+		return fp
+	}
+	return strings.ToValidUTF8(fp[:maxExampleLen], "") + " …"
+}
+
 // exampleText is the example form of an entry's SQL: masked unless raw, cut to maxExampleLen bytes.
 func exampleText(e *Entry, raw bool) []byte {
 	sql := e.SQL
@@ -570,7 +579,7 @@ func (d *Digester) Result(n int, order string, hourlyFor int) Digest {
 	for i, c := range cs {
 		p95, exact := c.percentile(0.95)
 		cl := Class{
-			Rank: i + 1, ID: ClassID(c.fp), Fingerprint: c.fp, Count: c.count, TotalS: secs(c.sumUS),
+			Rank: i + 1, ID: ClassID(c.fp), Fingerprint: cutFingerprint(c.fp), Count: c.count, TotalS: secs(c.sumUS),
 			AvgMS: millis(float64(c.sumUS) / float64(c.count)), P95MS: millis(p95), P95Exact: exact,
 			MinMS: millis(float64(c.minUS)), MaxMS: millis(float64(c.maxUS)),
 			LockTotalS: secs(c.lockSumUS), LockMaxMS: millis(float64(c.lockMaxUS)),
