@@ -334,7 +334,9 @@ type stormRDS struct {
 	now time.Time
 }
 
-func (e eventStorm) RDS(region string) awsclient.RDSAPI { return stormRDS{e.Fleet.RDS(region), e.Fleet.Now} }
+func (e eventStorm) RDS(region string) awsclient.RDSAPI {
+	return stormRDS{e.Fleet.RDS(region), e.Fleet.Now}
+}
 
 func (s stormRDS) DescribeEvents(_ context.Context, in *rds.DescribeEventsInput, _ ...func(*rds.Options)) (*rds.DescribeEventsOutput, error) {
 	out := &rds.DescribeEventsOutput{}
