@@ -85,6 +85,8 @@ func New[In any, Out Texter](spec Spec, fn func(context.Context, In) (Out, error
 		panic(fmt.Sprintf("tools: input of %q must be a struct", spec.Name))
 	}
 	out := SchemaOf[Out]()
+	out.Version = ""
+	compactOutput(out, 0)
 	inRaw, err := json.Marshal(in)
 	if err != nil {
 		panic(fmt.Sprintf("tools: input schema of %q: %v", spec.Name, err))
@@ -156,6 +158,32 @@ func fillNilSlices(v reflect.Value) {
 		if v.IsNil() && v.CanSet() {
 			v.Set(reflect.MakeMap(v.Type()))
 		}
+	}
+}
+
+// outputSchemaDepth is how deep output schemas spell out structure; below it a node keeps only its type.
+const outputSchemaDepth = 2
+
+// compactOutput trims an output schema for the wire: no prose, no enums, and only the type below
+// outputSchemaDepth. Clients still validate the shape of structured content against it, while the field
+// meanings live in the tool description and the text mirror. It keeps tools/list small (every client
+// downloads it on connect; some forward it to the model).
+func compactOutput(s *jsonschema.Schema, depth int) {
+	if s == nil {
+		return
+	}
+	s.Description, s.Title, s.Enum = "", "", nil
+	if depth >= outputSchemaDepth {
+		*s = jsonschema.Schema{Type: s.Type}
+		return
+	}
+	if s.Properties != nil {
+		for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+			compactOutput(pair.Value, depth+1)
+		}
+	}
+	if s.Items != nil {
+		compactOutput(s.Items, depth+1)
 	}
 }
 

@@ -245,3 +245,10 @@ func TestRenderReportTool(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshots(t *testing.T) {
+	d, _ := demoDeps()
+	for _, tl := range Tools(d.Clients, d.Env, NewStore("", 1)) {
+		testkit.Snapshot(t, tl)
+	}
+}
