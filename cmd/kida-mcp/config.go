@@ -63,6 +63,9 @@ type Config struct {
 
 	// Delivery is where reports go (kida.yaml delivery:, secrets resolved from the env vars / files it names).
 	Delivery delivery.Config
+
+	// Args are the positional arguments (cluster ids for check/report, event files for relay).
+	Args []string
 }
 
 // ClusterRef is one configured cluster.
@@ -91,6 +94,7 @@ type File struct {
 	ReadOnly           bool          `yaml:"read_only"`
 	Clusters           []ClusterRef  `yaml:"clusters"`
 	Delivery           *DeliveryFile `yaml:"delivery"`
+	Relay              *RelayFile    `yaml:"relay"`
 }
 
 // DeliveryFile is the delivery: section of kida.yaml. Webhook URLs are secrets: the file names the env var
@@ -187,8 +191,12 @@ func parseConfig(cmd string, args []string, getenv func(string) string, out io.W
 	}
 	c.Toolsets, c.Tools, c.ExcludeTools, c.AllowedOrigins = splitList(toolsets), splitList(toolsList), splitList(exclude), splitList(origins)
 	c.Clusters = append(c.Clusters, clusterArgs(fs.Args(), c.Region)...)
+	c.Args = fs.Args()
 	var err error
 	if c.Delivery, err = resolveDelivery(c.File.Delivery, getenv, os.ReadFile, c.Demo); err != nil {
+		return c, err
+	}
+	if err := checkRelayFile(c.File.Relay); err != nil {
 		return c, err
 	}
 	return c, c.Validate()

@@ -40,10 +40,15 @@ var commands = []struct{ name, usage string }{
 	{"tools", "print the tool catalogue (--format markdown|json)"},
 	{"digest", "digest local slow-log files like pt-query-digest: kida-mcp digest [--format text|json|markdown] FILE…"},
 	{"steering", "install the Kiro steering files and the kida entry in mcp.json: kida-mcp steering install [--kiro-dir ~/.kiro] [--workspace DIR] [--dry-run]"},
+	{"relay", "relay CloudWatch alarms (SNS) and RDS events (EventBridge) to Slack/email, archive RDS events to S3; as AWS Lambda or from files/stdin: kida-mcp relay [--dry-run] [FILE…]"},
 	{"version", "print the version"},
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 && getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		// Lambda (provided.al2023) runs the binary, named bootstrap, without arguments: it is the relay.
+		return relayMain(ctx, nil, stdin, stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout, "")
 		if len(args) == 0 {
@@ -68,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = digestCmd(ctx, rest, stdin, stdout, stderr)
 	case "steering":
 		err = steeringCmd(rest, stdout, getenv)
+	case "relay":
+		return relayMain(ctx, rest, stdin, stdout, stderr, getenv)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kida-mcp", version)
 	default:
@@ -114,6 +121,9 @@ func printUsage(w io.Writer, cmd string) {
 	}
 	if cmd == "report" {
 		fmt.Fprint(w, reportUsage)
+	}
+	if cmd == "relay" {
+		fmt.Fprint(w, relayUsage)
 	}
 	fmt.Fprint(w, "\n\nFlags (flag > env > kida.yaml > default):\n")
 	for _, f := range Flags() {

@@ -27,7 +27,7 @@ func allToolsWithStore(c awsclient.Clients, env tools.Env, cfg Config, store *ch
 	var all []tools.Tool
 	all = append(all, cluster.Tools(c, env)...)
 	all = append(all, metrics.Tools(c, env)...)
-	all = append(all, events.Tools(c, env)...)
+	all = append(all, events.Tools(c, env, eventArchive(c, cfg)...)...)
 	all = append(all, maintenance.Tools(c, env)...)
 	all = append(all, slowlog.Tools(c, env)...)
 	all = append(all, errorlog.Tools(c, env)...)
