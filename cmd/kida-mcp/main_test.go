@@ -320,11 +320,11 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("unknown command: code %d %s", code, errb.String())
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"check", "--demo"}, nil, &out, &errb, env()); code != 0 || !strings.Contains(out.String(), "orders-prod-1") {
+	if code := run(context.Background(), []string{"check", "--demo"}, nil, &out, &errb, env("KIDA_REPORT_DIR", t.TempDir())); code != 0 || !strings.Contains(out.String(), "orders-prod-1") {
 		t.Errorf("check --demo: code %d\n%s", code, out.String())
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"call", "describe_cluster", `{"cluster_id":"nope"}`, "--demo"}, nil, &out, &errb, env()); code != 1 || !strings.Contains(out.String(), "list_clusters") {
+	if code := run(context.Background(), []string{"call", "describe_cluster", `{"cluster_id":"nope"}`, "--demo"}, nil, &out, &errb, env("KIDA_REPORT_DIR", t.TempDir())); code != 1 || !strings.Contains(out.String(), "list_clusters") {
 		t.Errorf("call error: code %d\n%s", code, out.String())
 	}
 }
