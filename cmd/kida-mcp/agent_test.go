@@ -377,6 +377,7 @@ func TestLoggingHonoursSetLevel(t *testing.T) {
 		t.Errorf("before logging/setLevel (default error): got %q, want nothing", got)
 	}
 	for level, want := range map[mcp.LoggingLevel]string{mcp.LoggingLevelDebug: "debug,info", mcp.LoggingLevelInfo: "info", mcp.LoggingLevelWarning: ""} {
+		//lint:ignore SA1019 logging/setLevel is the 2025-11-25 mechanism the server negotiates; deprecated only in the 2026 draft
 		if err := c.SetLevel(ctx, mcp.SetLevelRequest{Params: mcp.SetLevelParams{Level: level}}); err != nil {
 			t.Fatal(err)
 		}

@@ -48,9 +48,7 @@ func verbs(s string) string {
 	}
 	// positional and plain verbs: normalize to the verb letters in argument order
 	norm := make([]string, len(out))
-	for i, v := range out {
-		norm[i] = v
-	}
+	copy(norm, out)
 	sortStrings(norm)
 	return strings.Join(norm, " ")
 }

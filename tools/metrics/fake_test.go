@@ -83,15 +83,6 @@ func (f *fakeCW) GetMetricData(_ context.Context, in *cloudwatch.GetMetricDataIn
 	return out, nil
 }
 
-// queries flattens the queries of every request sent.
-func (f *fakeCW) queries() []cwtypes.MetricDataQuery {
-	var out []cwtypes.MetricDataQuery
-	for _, in := range f.sent {
-		out = append(out, in.MetricDataQueries...)
-	}
-	return out
-}
-
 // topo builds an Aurora topology: the first id is the writer.
 func topo(engine, class string, ids ...string) cluster.Topology {
 	t := cluster.Topology{Region: "us-east-1", ID: "c1", Kind: "aurora-cluster", Engine: engine, Readers: []string{}}

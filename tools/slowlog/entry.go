@@ -45,13 +45,12 @@ type Entry struct {
 // lineReader returns lines without their newline from any io.Reader, with no line-length cap. A returned
 // line is valid until the next call.
 type lineReader struct {
-	r    io.Reader
-	buf  []byte
-	pos  int // start of unread data in buf
-	end  int // end of data in buf
-	eof  bool
-	err  error
-	long []byte // assembly buffer for lines longer than buf
+	r   io.Reader
+	buf []byte
+	pos int // start of unread data in buf
+	end int // end of data in buf
+	eof bool
+	err error
 }
 
 func newLineReader(r io.Reader) *lineReader {
