@@ -27,6 +27,13 @@ type HardError struct{ Err error }
 func (e *HardError) Error() string { return e.Err.Error() }
 func (e *HardError) Unwrap() error { return e.Err }
 
+// callerFault is implemented by errors of packages that cannot import tools (e.g. timewin) when the
+// caller's input caused them; their message already says what to send instead.
+type callerFault interface {
+	error
+	CallerFault() bool
+}
+
 // Classifier recognises errors from below the tool layer (AWS SDK errors, in tools/awsclient) and returns a
 // *Error (caller-fixable, with a model-facing message) or a *HardError (broken server); nil when it does not
 // recognise err.
@@ -42,6 +49,10 @@ func Classify(err error, classify Classifier) error {
 	var he *HardError
 	if errors.As(err, &he) {
 		return he
+	}
+	var cf callerFault
+	if errors.As(err, &cf) && cf.CallerFault() {
+		return &Error{Msg: cf.Error(), Err: err}
 	}
 	if classify != nil {
 		if c := classify(err); c != nil {

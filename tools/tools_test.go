@@ -146,3 +146,16 @@ func TestCellNeutralisesMarkup(t *testing.T) {
 		t.Error("formatting helpers")
 	}
 }
+
+type windowErr struct{}
+
+func (windowErr) Error() string     { return "since \"yesterday\" is not a duration; send e.g. 24h" }
+func (windowErr) CallerFault() bool { return true }
+
+func TestCallerFaultErrorsKeepTheirMessage(t *testing.T) {
+	got := tools.Classify(windowErr{}, nil)
+	var te *tools.Error
+	if !errors.As(got, &te) || te.Msg != (windowErr{}).Error() {
+		t.Fatalf("got %T %v", got, got)
+	}
+}

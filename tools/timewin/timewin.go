@@ -48,6 +48,9 @@ type Error struct{ Msg string }
 
 func (e *Error) Error() string { return e.Msg }
 
+// CallerFault marks every timewin error as the caller's to fix (tools.Classify shows it as is).
+func (e *Error) CallerFault() bool { return true }
+
 func errorf(format string, a ...any) error { return &Error{Msg: fmt.Sprintf(format, a...)} }
 
 // Resolve turns tool input into a window; see the package documentation for
