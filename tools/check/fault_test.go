@@ -87,6 +87,10 @@ func TestWireFullCheckCalls(t *testing.T) {
 	if n := counts["monitoring:GetMetricData"]; n != 1 {
 		t.Errorf("GetMetricData calls = %d, want 1 (< 500 queries)", n)
 	}
+	// a quiet log is read in one call (the probe), not one per time slice
+	if n := counts["logs:FilterLogEvents"]; n != 2 {
+		t.Errorf("FilterLogEvents calls = %d, want 1 per log (slow, error)", n)
+	}
 }
 
 // seedDestinations creates what delivery sends to in moto: a bucket, an SES identity, a topic.

@@ -13,7 +13,7 @@ import (
 // rdsLogs is what the log families need from RDS (topology calls and log-file fallback).
 func slowSection(ctx context.Context, s *state) (string, error) {
 	r, err := slowlog.Collect(ctx, s.deps.Clients.Logs(s.region), s.deps.Clients.RDS(s.region), s.topo, s.win,
-		slowlog.Request{TopN: 10, Budget: 30 * time.Second})
+		slowlog.Request{TopN: 10, Budget: 30 * time.Second, Probe: true})
 	if err != nil {
 		return "", err
 	}
@@ -38,7 +38,7 @@ func slowSection(ctx context.Context, s *state) (string, error) {
 
 func errorLogSection(ctx context.Context, s *state) (string, error) {
 	r, err := errorlog.Collect(ctx, s.deps.Clients.Logs(s.region), s.deps.Clients.RDS(s.region), s.topo, s.win,
-		errorlog.Request{TopN: 20, Budget: 30 * time.Second})
+		errorlog.Request{TopN: 20, Budget: 30 * time.Second, Probe: true})
 	if err != nil {
 		return "", err
 	}

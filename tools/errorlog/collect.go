@@ -22,6 +22,7 @@ type Request struct {
 	TopN      int    // patterns to return (default 20)
 	MaxEvents int64  // CloudWatch event budget (default 200,000)
 	Budget    time.Duration
+	Probe     bool // read a quiet log in one call (slowlog.EventRequest.Probe)
 }
 
 // Result is the error-log summary of a cluster.
@@ -73,7 +74,7 @@ func Collect(ctx context.Context, logs LogsAPI, api RDSAPI, t cluster.Topology, 
 	if exported {
 		var mu sync.Mutex
 		var parts []*Summarizer
-		er := slowlog.EventRequest{Group: slowlog.LogGroup(t.Kind, t.ID, lt), From: w.Start, To: w.End, MaxEvents: req.MaxEvents, Budget: req.Budget}
+		er := slowlog.EventRequest{Group: slowlog.LogGroup(t.Kind, t.ID, lt), From: w.Start, To: w.End, MaxEvents: req.MaxEvents, Budget: req.Budget, Probe: req.Probe}
 		if req.Instance != "" {
 			er.Streams = []string{req.Instance}
 		}

@@ -24,6 +24,7 @@ type Request struct {
 	KeepDigits  bool   // keep digits inside identifiers in fingerprints
 	MaxEvents   int64  // CloudWatch event budget (default 200,000)
 	Budget      time.Duration
+	Probe       bool // read a quiet log in one call (EventRequest.Probe)
 }
 
 // Result is what Collect found.
@@ -112,7 +113,7 @@ func Collect(ctx context.Context, logs LogsAPI, api RDSAPI, t cluster.Topology, 
 	fetched := false
 	if exported {
 		var mu sync.Mutex
-		er := EventRequest{Group: LogGroup(t.Kind, t.ID, logType), From: w.Start, To: w.End, MaxEvents: req.MaxEvents, Budget: req.Budget}
+		er := EventRequest{Group: LogGroup(t.Kind, t.ID, logType), From: w.Start, To: w.End, MaxEvents: req.MaxEvents, Budget: req.Budget, Probe: req.Probe}
 		if req.Instance != "" {
 			er.Streams = []string{req.Instance}
 		}

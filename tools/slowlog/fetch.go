@@ -60,6 +60,9 @@ type EventRequest struct {
 	Budget        time.Duration // time budget (0: 60 s)
 	SliceLen      time.Duration // slice length (0: window/8, at least 15 minutes)
 	Concurrency   int           // slices read at once (0: 4)
+	// Probe first reads the whole window in one call; only a log that does not fit in one page is then
+	// read in slices (that page is read again there). A quiet log costs one call instead of one per slice.
+	Probe bool
 }
 
 // Defaults for EventRequest.
@@ -107,6 +110,12 @@ func FetchEvents(ctx context.Context, api LogsAPI, req EventRequest, newSink fun
 
 	ctx, cancel := context.WithTimeout(ctx, req.Budget)
 	defer cancel()
+	if req.Probe && n > 1 {
+		done, err := probe(ctx, api, req, newSink, &cov)
+		if err != nil || done {
+			return cov, err
+		}
+	}
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -217,19 +226,7 @@ func readSlice(ctx context.Context, api LogsAPI, req EventRequest, from, to time
 			}
 			return st, err
 		}
-		page = page[:0]
-		for _, e := range out.Events {
-			page = append(page, pageEvent{aws.ToString(e.LogStreamName), aws.ToInt64(e.Timestamp), aws.ToString(e.EventId), aws.ToString(e.Message)})
-		}
-		slices.SortStableFunc(page, func(a, b pageEvent) int {
-			if r := strings.Compare(a.stream, b.stream); r != 0 {
-				return r
-			}
-			if r := cmp.Compare(a.ts, b.ts); r != 0 {
-				return r
-			}
-			return strings.Compare(a.id, b.id)
-		})
+		page = sortedPage(page[:0], out.Events)
 		for _, e := range page {
 			sink.Add(e.stream, e.ts, []byte(e.msg))
 			st.events++
@@ -246,6 +243,70 @@ func readSlice(ctx context.Context, api LogsAPI, req EventRequest, from, to time
 		}
 		in.NextToken = aws.String(next)
 	}
+}
+
+// sortedPage appends the events of one page to page, grouped by stream and sorted by (timestamp, eventId).
+func sortedPage(page []pageEvent, events []logtypes.FilteredLogEvent) []pageEvent {
+	for _, e := range events {
+		page = append(page, pageEvent{aws.ToString(e.LogStreamName), aws.ToInt64(e.Timestamp), aws.ToString(e.EventId), aws.ToString(e.Message)})
+	}
+	slices.SortStableFunc(page, func(a, b pageEvent) int {
+		if r := strings.Compare(a.stream, b.stream); r != 0 {
+			return r
+		}
+		if r := cmp.Compare(a.ts, b.ts); r != 0 {
+			return r
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return page
+}
+
+// probe reads the whole window with one FilterLogEvents call. When that page is the whole answer (no
+// next token, within the event budget) it feeds one sink, fills cov and reports done; otherwise nothing
+// reaches a sink and the caller reads the window in slices.
+func probe(ctx context.Context, api LogsAPI, req EventRequest, newSink func() EventSink, cov *Coverage) (bool, error) {
+	in := &cloudwatchlogs.FilterLogEventsInput{
+		LogGroupName: aws.String(req.Group),
+		StartTime:    aws.Int64(req.From.UnixMilli()),
+		EndTime:      aws.Int64(req.To.UnixMilli() - 1),
+	}
+	if len(req.Streams) > 0 {
+		in.LogStreamNames = req.Streams
+	}
+	if req.FilterPattern != "" {
+		in.FilterPattern = aws.String(req.FilterPattern)
+	}
+	out, err := api.FilterLogEvents(ctx, in)
+	cov.Calls++
+	if err != nil {
+		var nf *logtypes.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			return false, fmt.Errorf("%w: %s: %w", ErrLogGroupNotFound, req.Group, err)
+		}
+		if ctx.Err() != nil {
+			return false, nil // the slices say how the budget ran out
+		}
+		return false, err
+	}
+	if aws.ToString(out.NextToken) != "" || int64(len(out.Events)) > req.MaxEvents {
+		return false, nil
+	}
+	sink := newSink()
+	streams := map[string]bool{}
+	for _, e := range sortedPage(nil, out.Events) {
+		sink.Add(e.stream, e.ts, []byte(e.msg))
+		cov.EventsRead++
+		cov.BytesRead += int64(len(e.msg))
+		streams[e.stream] = true
+	}
+	sink.Flush()
+	cov.Slices = 1
+	for st := range streams {
+		cov.Streams = append(cov.Streams, st)
+	}
+	slices.Sort(cov.Streams)
+	return true, nil
 }
 
 // LineSink consumes the lines of one log file.
