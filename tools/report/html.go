@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
@@ -32,13 +33,14 @@ const headJS = `document.documentElement.className+=" js"`
 
 var (
 	// pages holds the template once per language: "t", "tab", "sevl", "stat" and "role" print that language.
-	pages = func() map[string]*template.Template {
+	// Parsed on first use, not at start-up: `serve` must answer initialize fast and may never render.
+	pages = sync.OnceValue(func() map[string]*template.Template {
 		m := map[string]*template.Template{}
 		for _, l := range i18n.Langs {
 			m[l] = template.Must(template.New("report").Funcs(funcs).Funcs(langFuncs(i18n.For(l))).Parse(tmplText))
 		}
 		return m
-	}()
+	})
 	// csp allows exactly our style element and our two scripts, and no load of any kind.
 	csp = "default-src 'none'; img-src data:; style-src " + sha(cssText) + "; script-src " + sha(headJS) + " " +
 		sha(jsText) + "; base-uri 'none'; form-action 'none'"
@@ -301,7 +303,7 @@ func HTMLLang(w io.Writer, c Check, lang string) error {
 	lang = i18n.Norm(lang)
 	v := build(&c, lang)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := pages[lang].Execute(bw, v); err != nil {
+	if err := pages()[lang].Execute(bw, v); err != nil {
 		return fmt.Errorf("render HTML report: %w", err)
 	}
 	return bw.Flush()
