@@ -462,6 +462,13 @@ func newRelay(ctx context.Context, cfg Config, ro relayOptions, getenv func(stri
 	if err != nil {
 		return nil, nil, err
 	}
+	refs := cfg.Clusters
+	if fleet != nil && len(refs) == 0 {
+		for _, c := range fleet.Clusters {
+			refs = append(refs, ClusterRef{ID: c.ID})
+		}
+	}
+	rc.Format.ClusterOf = clusterOf(refs)
 	var arch *relay.Archive
 	if file.Archive != nil {
 		oc, ok := clients.(objectsClients)
@@ -474,6 +481,26 @@ func newRelay(ctx context.Context, cfg Config, ro relayOptions, getenv func(stri
 	logger.Info("relay: ready", "destinations", strings.Join(rc.DestinationNames(), ","), "routes", len(rc.Routes),
 		"archive", archiveLocation(arch), "dedupe_window", rc.DedupeWindow.String(), "dry_run", ro.DryRun, "demo", cfg.Demo)
 	return relay.New(rc, relay.Options{Delivery: delivery.Deps{Clients: clients, HTTP: hc, Env: env, Lang: cfg.Lang}, Archive: arch, DryRun: ro.DryRun}), fleet, nil
+}
+
+// clusterOf maps an instance id to the configured cluster it belongs to by name: the cluster itself (a
+// standalone instance is its own "cluster") or the longest cluster id it starts with followed by "-".
+func clusterOf(refs []ClusterRef) func(string) string {
+	if len(refs) == 0 {
+		return nil
+	}
+	return func(id string) string {
+		best := ""
+		for _, r := range refs {
+			if r.ID == id {
+				return id
+			}
+			if strings.HasPrefix(id, r.ID+"-") && len(r.ID) > len(best) {
+				best = r.ID
+			}
+		}
+		return best
+	}
 }
 
 func archiveLocation(a *relay.Archive) string {

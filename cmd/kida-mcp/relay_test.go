@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,6 +16,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/kida-mcp/kida-mcp/tools/testkit/awstest"
 )
 
 const relayEvents = "../../examples/relay/events"
@@ -274,6 +282,69 @@ func TestRelayExamples(t *testing.T) {
 			if strings.Contains(out.String(), "unknown shape") || strings.Contains(out.String(), " unknown x:") || !strings.Contains(out.String(), "dry run, not sent") {
 				t.Errorf("detail type %q is not understood:\n%s", dt, out.String())
 			}
+		}
+	}
+}
+
+// The CLI end to end over moto: a webhook URL KMS-encrypted under LambdaFunctionName=<function> (as the
+// Lambda blueprint stores it), named by webhook_kms_env with kms_encryption_context ${AWS_LAMBDA_FUNCTION_NAME},
+// is decrypted at start and posts; the archive lands in moto S3. Another function name fails with the cause.
+func TestRelayKMSAndArchiveOverMoto(t *testing.T) {
+	m := awstest.StartMoto(t)
+	t.Cleanup(awstest.StopMoto) // the only moto test of this package: no TestMain needed
+	cfg := m.Config(t, "ap-northeast-2")
+	ctx := context.Background()
+	kc := kms.NewFromConfig(cfg)
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := newHookRecorder(t)
+	enc, err := kc.Encrypt(ctx, &kms.EncryptInput{KeyId: key.KeyMetadata.KeyId, Plaintext: []byte(hook.URL + "/services/T/B/kmstoken"),
+		EncryptionContext: map[string]string{"LambdaFunctionName": "kida-relay"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("kida-events"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "ap-northeast-2"}}); err != nil {
+		t.Fatal(err)
+	}
+	conf := writeRelayConfig(t, `relay:
+  destinations:
+    dba:
+      slack:
+        webhook_kms_env: KIDA_RELAY_SLACK_KMS
+        kms_encryption_context: {LambdaFunctionName: "${AWS_LAMBDA_FUNCTION_NAME}"}
+  default: [dba]
+  archive: {bucket: kida-events}
+`)
+	env := map[string]string{
+		"KIDA_RELAY_SLACK_KMS": base64.StdEncoding.EncodeToString(enc.CiphertextBlob), "AWS_LAMBDA_FUNCTION_NAME": "kida-relay",
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+	}
+	for k, v := range env {
+		t.Setenv(k, v) // the SDK reads credentials from the process environment
+	}
+	args := []string{"relay", "--config", conf, "--region", "ap-northeast-2", "--aws-endpoint", m.URL(), "--max-attempts", "1",
+		filepath.Join(relayEvents, "eventbridge-rds-cluster-snapshot.json")}
+	var out, errb bytes.Buffer
+	if code := run(ctx, args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if hook.n() != 1 || !strings.Contains(out.String(), "archived: events/2026/11/21/rds-180941-") {
+		t.Fatalf("posts %d\n%s", hook.n(), out.String())
+	}
+	if strings.Contains(out.String()+errb.String(), "kmstoken") {
+		t.Error("the decrypted URL was printed")
+	}
+	env["AWS_LAMBDA_FUNCTION_NAME"] = "another-function"
+	out.Reset()
+	errb.Reset()
+	code := run(ctx, args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	for _, w := range []string{"relay.destinations.dba.slack", "kms:Decrypt", "LambdaFunctionName=another-function", "ap-northeast-2", "encryption context"} {
+		if code != 2 || !strings.Contains(errb.String(), w) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, w, errb.String())
 		}
 	}
 }

@@ -63,7 +63,7 @@ func (f Format) Email(n Notification) delivery.Email {
 		}
 		add("Rule", a.Rule)
 		add("Triggered by", strings.Join(a.Children, ", "))
-		res := a.Resource()
+		res := f.resolve(a.Resource())
 		if res.ID != "" {
 			add("Database", plainResource(res))
 		}
@@ -74,7 +74,7 @@ func (f Format) Email(n Notification) delivery.Email {
 		e := n.RDS
 		_, color = groupStyle(e.Group, e.Message)
 		title = fmt.Sprintf("RDS %s: %s", strings.ReplaceAll(e.Group, "_", " "), oneLine(e.SourceID))
-		res := e.Resource()
+		res := f.resolve(e.Resource())
 		add("Message", cut(e.Message, 4000))
 		add("Source", plainResource(res))
 		add("When", f.when(e.Time))

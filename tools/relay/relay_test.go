@@ -534,3 +534,23 @@ func TestDeduperBounds(t *testing.T) {
 		t.Fatal("window 0 disables")
 	}
 }
+
+// An instance alarm names its cluster, and links the cluster's report, when kida.yaml knows the cluster.
+func TestInstanceResolvesToItsCluster(t *testing.T) {
+	ns, _ := Parse(readEvent(t, "sns-alarm.json"))
+	f := Format{ReportURL: "https://reports.example.com/{cluster}/latest.html", ClusterOf: func(id string) string {
+		if strings.HasPrefix(id, "orders-prod-") {
+			return "orders-prod"
+		}
+		return ""
+	}}
+	b, _ := marshal(f.Slack(ns[0]))
+	for _, w := range []string{"*Database:* DB instance orders-prod-1 (cluster orders-prod)", "https://reports.example.com/orders-prod/latest.html"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("lacks %q: %s", w, b)
+		}
+	}
+	if e := f.Email(ns[0]); !strings.Contains(e.Text, "DB instance orders-prod-1 (cluster orders-prod)") {
+		t.Errorf("email: %s", e.Text)
+	}
+}

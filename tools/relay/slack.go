@@ -55,6 +55,19 @@ type Format struct {
 	// ReportURL, when set, links the latest kida report of the cluster: {cluster} and {region} are replaced
 	// (path-escaped), e.g. https://reports.example.com/{cluster}/latest.html.
 	ReportURL string
+	// ClusterOf names the cluster of a DB instance when the notification does not (an alarm on
+	// DBInstanceIdentifier): cmd/kida-mcp derives it from kida.yaml's clusters. nil or "" → unknown.
+	ClusterOf func(instanceID string) string
+}
+
+// resolve fills the cluster of an instance from ClusterOf.
+func (f Format) resolve(r Resource) Resource {
+	if r.Kind == "instance" && r.Cluster == "" && f.ClusterOf != nil {
+		if c := f.ClusterOf(r.ID); c != "" && c != r.ID {
+			r.Cluster = c
+		}
+	}
+	return r
 }
 
 func stateStyle(state string) (emoji, color string) {
@@ -155,7 +168,7 @@ func (f Format) alarmSlack(a *Alarm) SlackMessage {
 			fmt.Fprintf(&d, "*Triggered by:* %s\n", esc(cut(strings.Join(a.Children, ", "), 1000)))
 		}
 	}
-	res := a.Resource()
+	res := f.resolve(a.Resource())
 	if res.ID != "" {
 		fmt.Fprintf(&d, "*Database:* %s\n", f.resourceText(res, a.Region))
 	}
@@ -176,7 +189,7 @@ func (f Format) rdsSlack(e *RDSEvent) SlackMessage {
 	emoji, color := groupStyle(e.Group, e.Message)
 	esc := delivery.EscapeMrkdwn
 	label := strings.ReplaceAll(e.Group, "_", " ")
-	res := e.Resource()
+	res := f.resolve(e.Resource())
 	m := SlackMessage{Text: fmt.Sprintf("%s RDS %s: %s — %s", emoji, label, esc(oneLine(e.SourceID)), esc(cut(oneLine(e.Message), 300)))}
 	var blocks []delivery.Block
 	blocks = append(blocks, header(emoji+" RDS "+label+": "+oneLine(e.SourceID)))
