@@ -677,7 +677,7 @@ func TestGetAlarmsDemo(t *testing.T) {
 	// billing-pg is healthy: its storage alarm is sized for a year of growth and stays OK
 	res = s.Call("get_alarms", map[string]any{"cluster_id": "billing-pg", "since": "7d"})
 	testkit.Decode(t, res, &out)
-	if out.InAlarm != 0 || len(out.Alarms) != 2 || len(out.Changes) != 0 {
+	if out.InAlarm != 0 || len(out.Alarms) != 17 || len(out.Changes) != 0 {
 		t.Errorf("billing-pg %+v", out)
 	}
 	if !strings.Contains(testkit.Text(res), "0 in ALARM now") {
@@ -709,7 +709,7 @@ func TestRecommendAlarmsDemo(t *testing.T) {
 		t.Errorf("text is %d bytes; keep it compact", n)
 	}
 	testkit.Decode(t, s.Call("recommend_alarms", map[string]any{"cluster_id": "billing-pg"}), &out)
-	if out.Present != 0 || out.ThresholdDiff != 1 || out.Missing < 10 || out.Engine != "aurora-postgresql" {
+	if out.Present != 15 || out.ThresholdDiff != 1 || out.Missing != 0 || out.Engine != "aurora-postgresql" {
 		t.Errorf("billing-pg %d present %d differs %d missing", out.Present, out.ThresholdDiff, out.Missing)
 	}
 	var diff Item
@@ -816,7 +816,7 @@ func TestDemoAlarmSemantics(t *testing.T) {
 		}
 		in.NextToken = out.NextToken
 	}
-	if n != 9 || pages != 3 {
+	if n != 24 || pages != 8 {
 		t.Errorf("paging: %d alarms in %d pages", n, pages)
 	}
 	h, err := cw.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: aws.String("orders-prod-degraded")})

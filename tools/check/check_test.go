@@ -111,8 +111,8 @@ func TestDemoPostgresIsHealthy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crit, warn, _ := c.Counts()
-	if crit+warn != 0 || c.Verdict != "healthy" {
+	crit, warn, info := c.Counts()
+	if crit+warn != 0 || info != 1 || c.Verdict != "healthy" {
 		for _, f := range c.Findings {
 			t.Logf("%s %s %s: %s", f.Severity, f.Code, f.Resource, f.Evidence)
 		}

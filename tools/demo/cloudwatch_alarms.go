@@ -23,7 +23,7 @@ import (
 // after it ended (the storm followed the writer role through the failover, so the role series stayed in
 // ALARM), a per-instance CPU alarm on the old writer that recovered at the failover although the storm went
 // on (why role series are recommended), a reader-lag alarm, a composite over both, and a reader DBLoad alarm
-// with insufficient data (DBLoad has no datapoints when idle). billing-pg is missing most recommended alarms:
+// with insufficient data (DBLoad has no datapoints when idle). billing-pg has the recommended alarms but one with an older threshold:
 // it has a writer CPU alarm with a lower threshold than recommended and a storage alarm that is in ALARM now
 // (VolumeBytesUsed crossed its threshold three days ago, following the fleet's storage growth). The
 // standalone instance and an unrelated load balancer alarm complete the account.
@@ -108,6 +108,29 @@ func (f *Fleet) alarms() alarmSet {
 	// billing-pg.
 	metric("billing-pg-writer-cpu", "AWS/RDS", "CPUUtilization", dims("DBClusterIdentifier", "billing-pg", "Role", "WRITER"),
 		cwtypes.StatisticAverage, 300, 3, 3, gt, 80, nil)
+	// billing-pg has the rest of the recommended set (AWS guidance, role series that survive failovers); its
+	// writer CPU alarm keeps an older 80% threshold.
+	lt := cwtypes.ComparisonOperatorLessThanThreshold
+	for _, role := range []string{"WRITER", "READER"} {
+		r := strings.ToLower(role)
+		ds := dims("DBClusterIdentifier", "billing-pg", "Role", role)
+		avg := cwtypes.StatisticAverage
+		if role == "READER" {
+			metric("billing-pg-reader-CPUUtilization", "AWS/RDS", "CPUUtilization", ds, avg, 60, 5, 5, gt, 90, nil)
+			metric("billing-pg-reader-AuroraReplicaLag", "AWS/RDS", "AuroraReplicaLag", ds, cwtypes.StatisticMaximum, 60, 5, 5, gt, 1000, nil)
+		} else {
+			metric("billing-pg-writer-WriteLatency", "AWS/RDS", "WriteLatency", ds, "", 60, 5, 5, gt, 0.02, nil)
+			d.metric[len(d.metric)-1].ExtendedStatistic = aws.String("p90")
+			metric("billing-pg-writer-EngineUptime", "AWS/RDS", "EngineUptime", ds, avg, 60, 2, 2, cwtypes.ComparisonOperatorLessThanOrEqualToThreshold, 0, nil)
+			metric("billing-pg-writer-MaximumUsedTransactionIDs", "AWS/RDS", "MaximumUsedTransactionIDs", ds, avg, 60, 1, 1, gt, 1e9, nil)
+		}
+		metric("billing-pg-"+r+"-FreeableMemory", "AWS/RDS", "FreeableMemory", ds, avg, 60, 15, 15, lt, 858993459, nil)
+		metric("billing-pg-"+r+"-DatabaseConnections", "AWS/RDS", "DatabaseConnections", ds, avg, 60, 5, 5, gt, 1621, nil)
+		metric("billing-pg-"+r+"-DBLoad", "AWS/RDS", "DBLoad", ds, avg, 60, 15, 15, gt, 2, nil)
+		metric("billing-pg-"+r+"-ReadLatency", "AWS/RDS", "ReadLatency", ds, "", 60, 5, 5, gt, 0.02, nil)
+		d.metric[len(d.metric)-1].ExtendedStatistic = aws.String("p90")
+		metric("billing-pg-"+r+"-BufferCacheHitRatio", "AWS/RDS", "BufferCacheHitRatio", ds, avg, 60, 10, 10, lt, 80, nil)
+	}
 	if c := f.Cluster("billing-pg"); c != nil && c.StorageGrowthPerDay > 0 {
 		// Sized for a year of growth: OK.
 		const step = 10 << 30

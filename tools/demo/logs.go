@@ -504,7 +504,7 @@ func (f *Fleet) billingPostgresLog() []logEvent {
 			add(w, t, pgLine(t, "", "", "", 30000+r.IntN(999), "LOG", fmt.Sprintf("automatic vacuum of table \"billing.public.usage_events\": index scans: 1\n\tpages: 0 removed, %d remain, 0 skipped due to pins, 0 skipped frozen\n\ttuples: %d removed, %d remain, 0 are dead but not yet removable", 180000+r.IntN(9000), 20000+r.IntN(9000), 9000000+r.IntN(90000))))
 		}
 	}
-	// errors: a retry storm on invoice creation, a scanner, a statement timeout
+	// errors: a retry storm on invoice creation (the application retries; no finding)
 	for t := from.Add(3 * time.Hour); t.Before(f.Now); t = t.Add(time.Duration(5+r.IntN(8)) * time.Hour) {
 		pid := 20000 + r.IntN(9000)
 		remote := fmt.Sprintf("10.0.7.%d(%d)", 10+r.IntN(20), 40000+r.IntN(20000))
@@ -513,15 +513,10 @@ func (f *Fleet) billingPostgresLog() []logEvent {
 		add(w, t, pgLine(t, remote, "billing", "billing", pid, "DETAIL", fmt.Sprintf("Key (id)=(%d) already exists.", id)))
 		add(w, t, pgLine(t, remote, "billing", "billing", pid, "STATEMENT", fmt.Sprintf("INSERT INTO invoices (id, account_id, period, status) VALUES (%d, %d, '%s', 'open')", id, 1000+r.IntN(8000), t.Format("2006-01"))))
 	}
+	// harmless client warnings (a healthy cluster still has some): no finding comes from them
 	for t := from.Add(11 * time.Hour); t.Before(f.Now); t = t.Add(26 * time.Hour) {
-		for i, u := range []string{"postgres", "rdsadmin", "<script>alert(1)</script>"} {
-			ts := t.Add(time.Duration(i) * time.Second)
-			add(w, ts, pgLine(ts, "203.0.113.77(51234)", u, "postgres", 31000+i, "FATAL", fmt.Sprintf("password authentication failed for user \"%s\"", u)))
-		}
-	}
-	for t := from.Add(20 * time.Hour); t.Before(f.Now); t = t.Add(31 * time.Hour) {
-		add(rd, t, pgLine(t, "10.0.7.31(50112)", "reporting", "billing", 27001, "ERROR", "canceling statement due to statement timeout"))
-		add(rd, t, pgLine(t, "10.0.7.31(50112)", "reporting", "billing", 27001, "STATEMENT", "SELECT * FROM usage_events WHERE payload::text LIKE '%refund%'"))
+		add(w, t, pgLine(t, "10.0.7.31(50112)", "billing", "billing", 27001, "WARNING", "there is no transaction in progress"))
+		add(rd, t.Add(time.Minute), pgLine(t.Add(time.Minute), "10.0.7.32(50113)", "reporting", "billing", 27002, "WARNING", "there is already a transaction in progress"))
 	}
 	return evs
 }

@@ -60,7 +60,7 @@ func TestGetErrorLogSummaryDemo(t *testing.T) {
 	var pg SummaryOutput
 	res = s.Call("get_error_log_summary", map[string]any{"cluster_id": "billing-pg", "since": "7d", "top_n": 2})
 	testkit.Decode(t, res, &pg)
-	if pg.Summary.Lines == 0 || len(pg.Summary.Patterns) != 2 || !pg.Summary.Truncated || pg.Summary.Patterns[0].Code != "" {
+	if pg.Summary.Lines == 0 || len(pg.Summary.Patterns) != 1 || pg.Summary.Truncated || len(pg.Summary.Notable) != 0 || pg.Summary.Patterns[0].Code != "" {
 		t.Errorf("billing-pg: %+v", pg.Summary)
 	}
 	var legacy SummaryOutput
