@@ -110,7 +110,7 @@ func Classify(err error) error {
 		case invalidCodes[code]:
 			return &tools.Error{Err: err, Msg: fmt.Sprintf("AWS rejected %s%s as invalid: %s (%s).", call, where, msg, code)}
 		default:
-			return &tools.Error{Err: err, Msg: fmt.Sprintf("AWS error from %s%s: %s: %s", call, where, code, msg)}
+			return &tools.Error{Err: err, Msg: fmt.Sprintf("AWS error from %s%s%s: %s: %s", call, where, afterAttempts(attempts), code, msg)}
 		}
 	}
 	text := err.Error()
@@ -120,11 +120,20 @@ func Classify(err error) error {
 		return &tools.HardError{Err: fmt.Errorf("no AWS credentials found: configure a profile (--profile / AWS_PROFILE), environment credentials or an instance role, or run with --demo")}
 	case strings.Contains(text, "connection refused"), strings.Contains(text, "no such host"), strings.Contains(text, "i/o timeout"),
 		strings.Contains(text, "connection reset"), strings.Contains(text, "EOF"):
-		return &tools.Error{Err: err, Msg: fmt.Sprintf("Network error: %s%s could not reach AWS (%s). Check connectivity or the endpoint override, then retry.", call, where, networkReason(text))}
+		return &tools.Error{Err: err, Msg: fmt.Sprintf("Network error: %s%s could not reach AWS%s (%s). Check connectivity or the endpoint override, then retry.", call, where, afterAttempts(attempts), networkReason(text))}
 	case op != "":
 		return &tools.Error{Err: err, Msg: fmt.Sprintf("%s%s failed: %s", call, where, clean(text))}
 	}
 	return nil
+}
+
+// afterAttempts says how often the SDK tried, when it retried (the reader then knows retrying at once is
+// unlikely to help).
+func afterAttempts(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" after %d attempts", n)
+	}
+	return ""
 }
 
 func networkReason(text string) string {

@@ -171,8 +171,14 @@ func TestFaultInjection(t *testing.T) {
 			out := sender.RunPipeline(context.Background(), []delivery.Target{{Cluster: wireCluster, Region: "us-east-1"}}, delivery.PipelineOptions{
 				Date: f.now, Concurrency: 1,
 				Check: func(ctx context.Context, c awsclient.Clients, id, region string) (report.Check, error) {
+					// The SDK's backoff between 3 attempts can reach 2 s + 4 s: only the latency case runs into
+					// the section timeout.
+					timeout := 45 * time.Second
+					if tc.fault.Kind == faultproxy.KindDelay {
+						timeout = 5 * time.Second
+					}
 					return Run(ctx, Deps{Clients: c, Env: tools.Env{Now: func() time.Time { return f.now }}}, id, region,
-						Options{Window: timewin.Input{Since: "24h"}, SectionTimeout: 5 * time.Second})
+						Options{Window: timewin.Input{Since: "24h"}, SectionTimeout: timeout})
 				},
 				Saved: func(c report.Check) { got = c },
 			})
@@ -194,6 +200,8 @@ func TestFaultInjection(t *testing.T) {
 					t.Errorf("section %s is not a gap", name)
 				} else if !strings.Contains(why, tc.says) {
 					t.Errorf("gap %s says %q, want it to mention %q", name, why, tc.says)
+				} else {
+					t.Logf("gap %s: %s", name, why)
 				}
 				delete(gaps, name)
 			}
