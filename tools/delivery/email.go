@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,7 +63,7 @@ var styles = map[string]string{
 var emailTmplText string
 
 // emailTmpls holds the template once per language ("t" prints that language's catalogue text).
-var emailTmpls = func() map[string]*template.Template {
+var emailTmpls = sync.OnceValue(func() map[string]*template.Template {
 	m := map[string]*template.Template{}
 	for _, l := range i18n.Langs {
 		p := i18n.For(l)
@@ -78,7 +79,7 @@ var emailTmpls = func() map[string]*template.Template {
 		}).Parse(emailTmplText))
 	}
 	return m
-}()
+})
 
 // verdictStyle is the badge label and colour of a verdict.
 func verdictStyle(v string) (label, color string) {
@@ -176,7 +177,7 @@ func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withH
 		}
 	}
 	var b bytes.Buffer
-	if err := emailTmpls[p.Lang].Execute(&b, data); err != nil {
+	if err := emailTmpls()[p.Lang].Execute(&b, data); err != nil {
 		return "", fmt.Errorf("render email: %w", err)
 	}
 	return b.String(), nil

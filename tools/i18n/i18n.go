@@ -10,6 +10,7 @@ package i18n
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -51,7 +52,8 @@ func Norm(s string) string {
 
 var tags = map[string]language.Tag{EN: language.English, KO: language.Korean}
 
-var cat = func() *catalog.Builder {
+// cat and printers are built on first use, not at start-up (the server's cold start does not pay for them).
+var cat = sync.OnceValue(func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, e := range messages {
 		if e.one != "" {
@@ -62,7 +64,7 @@ var cat = func() *catalog.Builder {
 		must(b.SetString(language.Korean, k, e.ko))
 	}
 	return b
-}()
+})
 
 func must(err error) {
 	if err != nil {
@@ -76,16 +78,16 @@ type P struct {
 	p    *message.Printer
 }
 
-var printers = func() map[string]*P {
+var printers = sync.OnceValue(func() map[string]*P {
 	m := map[string]*P{}
 	for _, l := range Langs {
-		m[l] = &P{Lang: l, p: message.NewPrinter(tags[l], message.Catalog(cat))}
+		m[l] = &P{Lang: l, p: message.NewPrinter(tags[l], message.Catalog(cat()))}
 	}
 	return m
-}()
+})
 
 // For returns the printer of lang (unknown → English).
-func For(lang string) *P { return printers[Norm(lang)] }
+func For(lang string) *P { return printers()[Norm(lang)] }
 
 // KO reports whether p prints Korean.
 func (p *P) KO() bool { return p.Lang == KO }
