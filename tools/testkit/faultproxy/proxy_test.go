@@ -44,8 +44,10 @@ func TestProxy(t *testing.T) {
 	}))
 	defer up.Close()
 	p, err := New(up.URL, Options{
-		Stubs:   []Stub{{Op: "pi:GetResourceMetrics", Body: `{"MetricList":[]}`}},
-		Rewrite: func(op string, b []byte) []byte { return []byte(strings.ReplaceAll(string(b), "upstream", "rewritten")) },
+		Stubs: []Stub{{Op: "pi:GetResourceMetrics", Body: `{"MetricList":[]}`}},
+		Rewrite: func(op string, b []byte) []byte {
+			return []byte(strings.ReplaceAll(string(b), "upstream", "rewritten"))
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
