@@ -139,3 +139,29 @@ func TestMask(t *testing.T) {
 		t.Errorf("Mask: %q, want %q", got, want)
 	}
 }
+
+func TestFingerprintPipeline(t *testing.T) {
+	var f Fingerprinter
+	// go-sqllexer normalizes; the pt pass folds case and the IN list
+	if got := string(f.Fingerprint([]byte("SELECT c FROM sbtest3 WHERE id IN (1, 2, 3)"), MySQL)); got != "select c from sbtest? where id in(?+)" || f.Normalized != 1 {
+		t.Errorf("got %q (normalized %d)", got, f.Normalized)
+	}
+	// the same shape with other literals comes from the cache
+	if got := string(f.Fingerprint([]byte("SELECT c FROM sbtest3 WHERE id IN (7, 8, 9)"), MySQL)); got != "select c from sbtest? where id in(?+)" || f.CacheHits != 1 || f.Normalized != 1 {
+		t.Errorf("got %q (cache hits %d)", got, f.CacheHits)
+	}
+	// go-sqllexer reads k+1 as "k" and "+1" and drops the operator: the skeleton check sends it to our lexer
+	if got := string(f.Fingerprint([]byte("UPDATE sbtest1 SET k=k+1 WHERE id=5"), MySQL)); got != "update sbtest? set k = k + ? where id = ?" || f.Fallbacks != 1 {
+		t.Errorf("got %q (fallbacks %d)", got, f.Fallbacks)
+	}
+	if a, b := fp("UPDATE t SET k=k+1", MySQL), fp("UPDATE t SET k=k-1", MySQL); a == b {
+		t.Errorf("k+1 and k-1 share a class: %q", a)
+	}
+	// literals never reach go-sqllexer or the cache: the shape is masked first
+	f.Fingerprint([]byte("SELECT * FROM users WHERE email = 'kim@example.com'"), MySQL)
+	for k := range f.cache[MySQL] {
+		if strings.Contains(k, "kim@") {
+			t.Errorf("cache key holds a literal: %q", k)
+		}
+	}
+}
