@@ -230,7 +230,9 @@ func TestHostileTextEndToEnd(t *testing.T) {
 	if len(bodies) < 2 {
 		t.Fatalf("Slack got %d posts", len(bodies))
 	}
+	reachedSlack := false
 	for _, b := range bodies {
+		reachedSlack = reachedSlack || (!strings.Contains(b, `"report_title"`) && strings.Contains(b, "XSS8"))
 		if !json.Valid([]byte(b)) {
 			t.Errorf("Slack payload is not JSON: %.300s", b)
 		}
@@ -242,6 +244,10 @@ func TestHostileTextEndToEnd(t *testing.T) {
 				t.Errorf("Slack payload carries %q unescaped: %.500s", bad, b)
 			}
 		}
+	}
+
+	if !reachedSlack {
+		t.Error("the corpus did not reach the Slack summary")
 	}
 
 	// The sentinel secret: nowhere.
