@@ -16,6 +16,8 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/kida-mcp/kida-mcp/tools"
 )
 
 // Coverage says how much of the window's log was read.
@@ -122,6 +124,7 @@ func FetchEvents(ctx context.Context, api LogsAPI, req EventRequest, newSink fun
 		streams  = map[string]bool{}
 		wg       sync.WaitGroup
 		sem      = make(chan struct{}, req.Concurrency)
+		read     int
 	)
 	for i := range n {
 		from := req.From.Add(time.Duration(i) * sl)
@@ -150,6 +153,9 @@ func FetchEvents(ctx context.Context, api LogsAPI, req EventRequest, newSink fun
 			cov.Calls += st.calls
 			cov.EventsRead += st.events
 			cov.BytesRead += st.bytes
+			read++
+			// progress per time slice when the MCP client asked for it (a no-op otherwise)
+			tools.Progress(ctx, float64(read), float64(n), fmt.Sprintf("log slice %d of %d read", read, n))
 			for s := range st.streams {
 				streams[s] = true
 			}

@@ -2,7 +2,9 @@ package slowlog
 
 import (
 	"context"
+	"github.com/mark3labs/mcp-go/mcp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,5 +125,32 @@ func TestGetSlowQueriesAWSFailure(t *testing.T) {
 func TestGetSlowQueriesSnapshot(t *testing.T) {
 	for _, tl := range demoTools(demo.New(demoNow)) {
 		testkit.Snapshot(t, tl)
+	}
+}
+
+func TestGetSlowQueriesSendsProgress(t *testing.T) {
+	f := demo.New(demoNow)
+	s := testkit.Client(t, demoTools(f))
+	var mu sync.Mutex
+	var got []float64
+	s.C.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == "notifications/progress" {
+			mu.Lock()
+			got = append(got, n.Params.AdditionalFields["progress"].(float64))
+			mu.Unlock()
+		}
+	})
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "get_slow_queries"
+	req.Params.Arguments = map[string]any{"cluster_id": "orders-prod"}
+	req.Params.Meta = &mcp.Meta{ProgressToken: "slow-1"}
+	res, err := s.C.CallTool(context.Background(), req)
+	if err != nil || res.IsError {
+		t.Fatalf("call: %v %v", err, res)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) < 2 || got[len(got)-1] != float64(len(got)) {
+		t.Errorf("progress notifications %v", got)
 	}
 }
