@@ -182,16 +182,16 @@ func runSection(ctx context.Context, s *state, sec section, timeout time.Duratio
 	if sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		why = fmt.Sprintf("timed out after %s", timeout)
 	}
-	fix := sec.fix
+	fix, code := sec.fix, strings.ReplaceAll(sec.name, " ", "-")
 	if i := strings.Index(why, "Grant the IAM action "); i >= 0 {
-		fix = why[i:]
+		fix, code = why[i:], report.GapFixIAMAction
 	}
 	if fix == "" {
-		fix = "retry later; the rest of the check is unaffected"
+		fix, code = "retry later; the rest of the check is unaffected", report.GapFixRetry
 	}
 	res.Status, res.Summary = "gap", why
 	s.mu.Lock()
-	s.c.Gaps = append(s.c.Gaps, report.Gap{Section: sec.tab, What: sec.name, Why: why, Fix: fix})
+	s.c.Gaps = append(s.c.Gaps, report.Gap{Section: sec.tab, What: sec.name, Why: why, Fix: fix, Code: code})
 	s.mu.Unlock()
 	return res
 }
@@ -284,7 +284,7 @@ func topologySection(s *state) {
 		s.c.Findings = append(s.c.Findings, rf)
 	}
 	for _, h := range t.Hints {
-		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecTopology, What: "parameters", Why: h, Fix: "grant rds:DescribeDBParameters and rds:DescribeDBClusterParameters"})
+		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecTopology, What: "parameters", Why: h, Fix: "grant rds:DescribeDBParameters and rds:DescribeDBClusterParameters", Code: report.GapFixParameters})
 	}
 	s.c.Topology = rt
 }

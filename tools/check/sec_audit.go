@@ -49,7 +49,7 @@ func loadSection(ctx context.Context, s *state) (string, error) {
 	s.mu.Lock()
 	s.c.DBLoad, s.raw.load = out, &r
 	for _, p := range r.MissingPermissions {
-		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecDBLoad, What: "database load", Why: "AccessDenied on " + p, Fix: "grant " + p})
+		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecDBLoad, What: "database load", Why: "AccessDenied on " + p, Fix: "grant " + p, Code: report.GapFixGrant})
 	}
 	s.mu.Unlock()
 	if on == 0 {
@@ -70,7 +70,7 @@ func trailSection(ctx context.Context, s *state) (string, error) {
 	s.mu.Lock()
 	s.c.CloudTrail, s.raw.trail = out, &r
 	for _, p := range r.MissingPermissions {
-		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecRecommendations, What: "cloudtrail", Why: "AccessDenied on " + p, Fix: "grant " + p})
+		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecRecommendations, What: "cloudtrail", Why: "AccessDenied on " + p, Fix: "grant " + p, Code: report.GapFixGrant})
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {
@@ -93,7 +93,7 @@ func healthSection(ctx context.Context, s *state) (string, error) {
 	s.c.Health, s.raw.health = out, &r
 	if !r.Available {
 		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecRecommendations, What: "health", Why: strings.Join(r.Hints, "; "),
-			Fix: "AWS Health needs a Business, Enterprise On-Ramp or Enterprise support plan and health:DescribeEvents"})
+			Fix: "AWS Health needs a Business, Enterprise On-Ramp or Enterprise support plan and health:DescribeEvents", Code: report.GapFixHealth})
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {
@@ -116,7 +116,7 @@ func recsSection(ctx context.Context, s *state) (string, error) {
 	s.mu.Lock()
 	s.c.Recommendations, s.raw.recs = out, &r
 	for _, p := range r.MissingPermissions {
-		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecRecommendations, What: "recommendations", Why: "AccessDenied on " + p, Fix: "grant " + p})
+		s.c.Gaps = append(s.c.Gaps, report.Gap{Section: report.SecRecommendations, What: "recommendations", Why: "AccessDenied on " + p, Fix: "grant " + p, Code: report.GapFixGrant})
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {

@@ -169,6 +169,7 @@ type zone struct {
 	name  string // IANA name as given, or "UTC"
 	label string // "Asia/Seoul (KST, UTC+09:00)"
 	note  string // set when Window.Timezone could not be loaded
+	ko    bool   // local times in Korean words ("11월 22일 15:10"); UTC forms stay numeric
 }
 
 func loadZone(name string, at time.Time) zone {
@@ -202,7 +203,8 @@ func offsetLabel(abbr string, off int) string {
 
 // TimeV is a time shown locally with its UTC form at hand (title attribute, datetime attribute).
 type TimeV struct {
-	Local string // "2026-11-21 23:23"
+	Local string // "2026-11-21 23:23" (Korean: "11월 21일 23:23")
+	Day   string // "2026-11-21" (Korean: "11월 21일")
 	Short string // "23:23" or "11-21 23:23" — for compact places
 	UTC   string // "2026-11-21 14:23 UTC"
 	ISO   string // RFC 3339 UTC for <time datetime>
@@ -215,8 +217,13 @@ func (z zone) tv(t time.Time) TimeV {
 	}
 	l := t.In(z.loc)
 	u := t.UTC()
+	if z.ko {
+		return TimeV{Local: z.local(l), Day: koDay(l), Short: z.local(l), UTC: u.Format("2006-01-02 15:04:05") + " UTC",
+			ISO: u.Format(time.RFC3339)}
+	}
 	return TimeV{
 		Local: l.Format("2006-01-02 15:04"),
+		Day:   l.Format("2006-01-02"),
 		Short: l.Format("01-02 15:04"),
 		UTC:   u.Format("2006-01-02 15:04:05") + " UTC",
 		ISO:   u.Format(time.RFC3339),
@@ -233,9 +240,40 @@ func (z zone) abbr(t time.Time) string {
 	return a
 }
 
+// koDay is a Korean month and day: "11월 21일".
+func koDay(l time.Time) string { return fmt.Sprintf("%d월 %d일", int(l.Month()), l.Day()) }
+
+// local is a local time (already in z.loc) in z's words: "2026-11-21 14:10" or "11월 21일 14:10".
+func (z zone) local(l time.Time) string {
+	if z.ko {
+		return koDay(l) + " " + l.Format("15:04")
+	}
+	return l.Format("2006-01-02 15:04")
+}
+
+// spanYear is span with the year in Korean ("2026년 11월 21일 15:00 – 11월 22일 15:00 KST"), for the
+// window line; English spans carry the year already.
+func (z zone) spanYear(a, b time.Time) string {
+	if !z.ko {
+		return z.span(a, b)
+	}
+	return fmt.Sprintf("%d년 ", a.In(z.loc).Year()) + z.span(a, b)
+}
+
 // span formats a local time range compactly: "2026-11-21 14:10–14:40 KST" when on the same local day.
 func (z zone) span(a, b time.Time) string {
 	la, lb := a.In(z.loc), b.In(z.loc)
+	if z.ko {
+		switch {
+		case a.Equal(b):
+			return z.local(la) + " " + z.abbr(a)
+		case la.Format("20060102") == lb.Format("20060102"):
+			return z.local(la) + "–" + lb.Format("15:04") + " " + z.abbr(a)
+		case la.Year() != lb.Year():
+			return z.local(la) + " – " + fmt.Sprintf("%d년 ", lb.Year()) + z.local(lb) + " " + z.abbr(a)
+		}
+		return z.local(la) + " – " + z.local(lb) + " " + z.abbr(a)
+	}
 	if a.Equal(b) {
 		return la.Format("2006-01-02 15:04") + " " + z.abbr(a)
 	}

@@ -78,11 +78,12 @@ var funcs = template.FuncMap{
 // langFuncs are the template functions that print words of one language.
 func langFuncs(p *i18n.P) template.FuncMap {
 	return template.FuncMap{
-		"t":    func(key string, args ...any) string { return p.T(key, args...) },
-		"tab":  func(id string) string { return tabLabel(p, id) },
-		"sevl": func(s string) string { return sevWord(p, s) },
-		"stat": func(s string) string { return p.TOr("status."+s, s) },
-		"role": func(s string) string { return p.TOr("role."+s, s) },
+		"t":     func(key string, args ...any) string { return p.T(key, args...) },
+		"tab":   func(id string) string { return tabLabel(p, id) },
+		"sevl":  func(s string) string { return sevWord(p, s) },
+		"stat":  func(s string) string { return p.TOr("status."+s, s) },
+		"role":  func(s string) string { return p.TOr("role."+s, s) },
+		"evcat": func(s string) string { return eventCategory(p, s) },
 	}
 }
 
@@ -215,7 +216,7 @@ type tabV struct {
 	ID, Name string
 	Count    string
 	Sev      string // worst finding severity class in this tab: crit, warn or ""
-	Gaps     []Gap
+	Gaps     []Gap  // localized
 	Findings []findingV
 }
 
@@ -315,6 +316,7 @@ func build(c *Check, lang string) *view {
 	if z.note != "" {
 		z.note = p.T("r.zoneUnknown", c.Window.Timezone)
 	}
+	z.ko = p.KO()
 	v := &view{
 		C: c, L: p, Lang: p.Lang, Headline: c.Headline, z: z, ax: newTimeAxis(c.Window),
 		CSS: template.CSS(cssText), HeadJS: template.JS(headJS), JS: template.JS(jsText), CSP: csp,
@@ -330,7 +332,7 @@ func build(c *Check, lang string) *view {
 		v.C = c
 		v.Headline = koHeadline(c, p)
 	}
-	v.WinLocal = z.span(c.Window.Start, c.Window.End)
+	v.WinLocal = z.spanYear(c.Window.Start, c.Window.End)
 	v.WinUTC = spanUTC(c.Window.Start, c.Window.End)
 	v.Generated = z.tv(c.GeneratedAt)
 	v.Crit, v.Warn, v.Info = c.Counts()
@@ -357,6 +359,7 @@ func build(c *Check, lang string) *view {
 		}
 	}
 	for _, g := range c.Gaps {
+		g = LocalizeGap(p.Lang, g)
 		sec := g.Section
 		if !knownTab(sec) {
 			sec = SecSummary
@@ -369,6 +372,7 @@ func build(c *Check, lang string) *view {
 		if !knownTab(tab) {
 			tab = ""
 		}
+		s.Name = sectionName(p, s.Name)
 		v.Sections = append(v.Sections, sectionV{Section: s, Class: sevClass(s.Status), Tab: tab})
 	}
 	for _, m := range c.Topology.Members {
@@ -499,7 +503,7 @@ func (v *view) cards() {
 		m := c.Maintenance[0]
 		msub = m.Action
 		if d := firstDate(m); d != nil {
-			msub += " · " + v.z.tv(*d).Local[:10]
+			msub += " · " + v.z.tv(*d).Day
 		}
 		mcl = map[string]string{"crit": "crit", "warn": "warn"}[sevClass(m.Urgency)]
 	}
@@ -576,7 +580,7 @@ func (v *view) eventMarks() []mark {
 		if e.Time.Before(v.ax.t0) || e.Time.After(v.ax.t1) {
 			continue
 		}
-		ms = append(ms, mark{X: v.ax.x(e.Time), Class: "ev " + cl, Title: v.z.tv(e.Time).Local + " " + e.Category + " · " + e.Source + ": " + e.Message})
+		ms = append(ms, mark{X: v.ax.x(e.Time), Class: "ev " + cl, Title: v.z.tv(e.Time).Local + " " + eventCategory(v.L, e.Category) + " · " + e.Source + ": " + e.Message})
 		if len(ms) == 20 {
 			break
 		}
@@ -785,8 +789,8 @@ func (v *view) unitLabel(label string) string {
 	return label
 }
 
-// localize returns a copy of c with finding titles and actions in lang (by finding code); the rest of the
-// check is data and stays as it is.
+// localize returns a copy of c with finding titles and actions in lang (by finding code) and the topology
+// settings' names and worded values; the rest of the check is data and stays as it is.
 func localize(c *Check, lang string) *Check {
 	cc := *c
 	tr := func(fs []Finding) []Finding {
@@ -799,6 +803,11 @@ func localize(c *Check, lang string) *Check {
 	}
 	cc.Findings = tr(c.Findings)
 	cc.Topology.Posture = tr(c.Topology.Posture)
+	p := i18n.For(lang)
+	cc.Topology.Settings = make([]Setting, len(c.Topology.Settings))
+	for i, s := range c.Topology.Settings {
+		cc.Topology.Settings[i] = localizeSetting(p, s)
+	}
 	return &cc
 }
 

@@ -73,6 +73,10 @@ type Gap struct {
 	What    string `json:"what"`
 	Why     string `json:"why"`
 	Fix     string `json:"fix"`
+	// Code names the fix, so the report can say it in other languages: the section's key ("metrics",
+	// "slow-queries", …) for its standard fix, GapFixGrant, GapFixIAMAction or GapFixRetry. Optional: without
+	// it the report recognizes the fix's known forms and otherwise shows Fix as it is.
+	Code string `json:"code,omitempty"`
 }
 
 // Section IDs double as the report's tab anchors.

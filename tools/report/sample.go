@@ -295,10 +295,11 @@ func SampleCheck(instances, metrics, points int) Check {
 	c.Health = []HealthEvent{}
 
 	// gaps, findings, sections
-	c.Gaps = []Gap{{Section: SecEvents, What: "AWS Health events", Why: "SubscriptionRequiredException: the AWS Health API needs a Business, Enterprise On-Ramp or Enterprise support plan.",
-		Fix: "Nothing to fix unless you have such a plan; then grant health:DescribeEvents."}}
+	// What, Fix and Code as tools/check writes them
+	c.Gaps = []Gap{{Section: SecEvents, What: "health", Why: "SubscriptionRequiredException: the AWS Health API needs a Business, Enterprise On-Ramp or Enterprise support plan.",
+		Fix: "AWS Health needs a Business, Enterprise On-Ramp or Enterprise support plan and health:DescribeEvents", Code: GapFixHealth}}
 	if piOff != "" {
-		c.Gaps = append(c.Gaps, Gap{Section: SecDBLoad, What: "Database load of " + piOff, Why: "Performance Insights is off on this instance.",
+		c.Gaps = append(c.Gaps, Gap{Section: SecDBLoad, What: "database load", Why: "Performance Insights is off on " + piOff + ".",
 			Fix: "aws rds modify-db-instance --db-instance-identifier " + piOff + " --enable-performance-insights --apply-immediately"})
 	}
 	lag := "prod-orders-r2"

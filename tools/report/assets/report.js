@@ -56,12 +56,17 @@
   var zones = data.zones || [];
   // when formats a window offset like the axes: local time in the check's zone (offsets from Go's tz
   // database), then UTC
+  // (in a Korean page the local date is in words, "11월 22일 15:10", like the tables)
+  var ko = d.documentElement.lang === "ko";
+  function day(iso) {
+    return ko ? +iso.slice(5, 7) + "월 " + +iso.slice(8, 10) + "일 " + iso.slice(11, 16) : iso.slice(0, 10) + " " + iso.slice(11, 16);
+  }
   function when(t) {
     var ms = (t0 + t) * 1000, u = new Date(ms).toISOString(), z = null;
     for (var i = 0; i < zones.length; i++) if (zones[i].from <= t) z = zones[i];
-    if (!z || data.tz === "UTC") return u.slice(0, 10) + " " + u.slice(11, 16) + " UTC";
+    if (!z || data.tz === "UTC") return day(u) + " UTC";
     var l = new Date(ms + z.off * 1000).toISOString();
-    return l.slice(0, 10) + " " + l.slice(11, 16) + " " + z.abbr + " · " + u.slice(11, 16) + " UTC";
+    return day(l) + " " + z.abbr + " · " + u.slice(11, 16) + " UTC";
   }
   function sig(v) { return String(parseFloat(v.toPrecision(3))); }
   function num(v) {
