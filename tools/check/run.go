@@ -15,6 +15,7 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/audit"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
+	"github.com/kida-mcp/kida-mcp/tools/i18n"
 	"github.com/kida-mcp/kida-mcp/tools/report"
 	"github.com/kida-mcp/kida-mcp/tools/timewin"
 )
@@ -74,7 +75,7 @@ type state struct {
 type section struct {
 	tab  string // report tab (report.Sec*)
 	name string
-	run  func(ctx context.Context, s *state) (summary string, err error)
+	run  func(ctx context.Context, s *state) (summary, error)
 	// fix explains how to close the gap when run fails with a non-AWS error.
 	fix string
 }
@@ -146,11 +147,33 @@ func Run(ctx context.Context, d Deps, clusterID, region string, o Options) (repo
 	if err := ctx.Err(); err != nil {
 		return report.Check{}, tools.Errorf("health check of %s was cancelled before it finished", topo.ID)
 	}
+	ts := say("sum.topology", len(topo.Members), topo.Writer)
 	c.Sections = append([]report.Section{{ID: report.SecTopology, Name: "topology", Status: "ok",
-		Summary: fmt.Sprintf("%d members, writer %s", len(topo.Members), topo.Writer)}}, results...)
+		Summary: ts.text, SummaryKey: ts.key, SummaryArgs: ts.args}}, results...)
 	c.Findings = append(c.Findings, deriveFindings(s)...)
 	finish(c)
 	return *c, nil
+}
+
+// summary is a section's one-line result: the English text, plus the message key (tools/i18n "sum.*")
+// and preformatted arguments renderers use to localize it.
+type summary struct {
+	text string
+	key  string
+	args []string
+}
+
+// say formats the English text of key with args and keeps them for localization.
+func say(key string, args ...any) summary {
+	strs := make([]string, len(args))
+	for i, a := range args {
+		strs[i] = fmt.Sprint(a)
+	}
+	anys := make([]any, len(strs))
+	for i, a := range strs {
+		anys[i] = a
+	}
+	return summary{text: i18n.For(i18n.EN).T(key, anys...), key: key, args: strs}
 }
 
 // runSection runs one section with its timeout and turns any failure (error, panic, timeout) into a gap.
@@ -159,7 +182,7 @@ func runSection(ctx context.Context, s *state, sec section, timeout time.Duratio
 	res = report.Section{ID: sec.tab, Name: sec.name}
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var summary string
+	var sum summary
 	var err error
 	func() {
 		defer func() {
@@ -168,12 +191,12 @@ func runSection(ctx context.Context, s *state, sec section, timeout time.Duratio
 				s.deps.Env.Log().Error("check section panicked", "section", sec.name, "panic", r, "stack", string(debug.Stack()))
 			}
 		}()
-		summary, err = sec.run(sctx, s)
+		sum, err = sec.run(sctx, s)
 	}()
 	res.DurationMs = time.Since(start).Milliseconds()
 	if err == nil {
-		res.Status, res.Summary = "ok", summary
-		if summary == "" {
+		res.Status, res.Summary, res.SummaryKey, res.SummaryArgs = "ok", sum.text, sum.key, sum.args
+		if sum.text == "" {
 			res.Status = "empty"
 		}
 		return res

@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/kida-mcp/kida-mcp/tools/audit"
@@ -10,10 +9,10 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/report"
 )
 
-func loadSection(ctx context.Context, s *state) (string, error) {
+func loadSection(ctx context.Context, s *state) (summary, error) {
 	r, err := perf.Load(ctx, s.deps.Clients.PI(s.region), s.topo, s.win, perf.Options{Now: s.deps.Env.Clock(), IncludeSeries: true, MaxPoints: reportPoints})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	var out []report.InstanceLoad
 	on := 0
@@ -53,15 +52,15 @@ func loadSection(ctx context.Context, s *state) (string, error) {
 	}
 	s.mu.Unlock()
 	if on == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d member(s) with Performance Insights data, period %d s", on, r.PeriodS), nil
+	return say("sum.load", on, r.PeriodS), nil
 }
 
-func trailSection(ctx context.Context, s *state) (string, error) {
+func trailSection(ctx context.Context, s *state) (summary, error) {
 	r, err := audit.Trail(ctx, s.deps.Clients.CloudTrail(s.region), s.topo, s.win, audit.TrailOptions{Now: s.deps.Env.Clock(), MaxEvents: 50, Pacer: s.deps.Pacers.For(s.region)})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	var out []report.TrailEvent
 	for _, e := range r.Events {
@@ -74,16 +73,16 @@ func trailSection(ctx context.Context, s *state) (string, error) {
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d change(s) by API", len(out)), nil
+	return say("sum.trail", len(out)), nil
 }
 
-func healthSection(ctx context.Context, s *state) (string, error) {
+func healthSection(ctx context.Context, s *state) (summary, error) {
 	topo := s.topo
 	r, err := audit.Health(ctx, s.deps.Clients.Health(), s.region, &topo, s.win, audit.HealthOptions{Now: s.deps.Env.Clock()})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	var out []report.HealthEvent
 	for _, e := range r.Events {
@@ -97,15 +96,15 @@ func healthSection(ctx context.Context, s *state) (string, error) {
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d Health event(s), %d open", len(out), r.OpenCount), nil
+	return say("sum.health", len(out), r.OpenCount), nil
 }
 
-func recsSection(ctx context.Context, s *state) (string, error) {
+func recsSection(ctx context.Context, s *state) (summary, error) {
 	r, err := audit.Recommendations(ctx, s.deps.Clients.RDS(s.region), s.topo)
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	var out []report.Recommendation
 	for _, rc := range r.Recommendations {
@@ -120,9 +119,9 @@ func recsSection(ctx context.Context, s *state) (string, error) {
 	}
 	s.mu.Unlock()
 	if len(out) == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d recommendation(s)", len(out)), nil
+	return say("sum.recs", len(out)), nil
 }
 
 func firstNonEmpty(xs ...string) string {

@@ -12,10 +12,10 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools/report"
 )
 
-func eventsSection(ctx context.Context, s *state) (string, error) {
+func eventsSection(ctx context.Context, s *state) (summary, error) {
 	r, err := events.List(ctx, s.deps.Clients.RDS(s.region), s.topo, s.win, events.Options{})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	out := make([]report.Event, 0, min(len(r.Events), maxReportEvents))
 	for _, e := range r.Events { // newest first; the rules still see every event
@@ -28,12 +28,14 @@ func eventsSection(ctx context.Context, s *state) (string, error) {
 	s.c.Events, s.raw.events = out, &r
 	s.mu.Unlock()
 	if len(out) == 0 {
-		return "", nil
+		return summary{}, nil
 	}
 	if len(r.Events) > len(out) {
-		return fmt.Sprintf("%d events; the newest %d are listed", len(r.Events), len(out)), nil
+		sum := say("sum.events", len(r.Events))
+		sum.text += fmt.Sprintf("; the newest %d are listed", len(out))
+		return sum, nil
 	}
-	return fmt.Sprintf("%d events", len(out)), nil
+	return say("sum.events", len(out)), nil
 }
 
 // The report lists at most maxReportEvents events (newest first), messages cut at maxEventMessage runes:
@@ -43,10 +45,10 @@ const (
 	maxEventMessage = 1000
 )
 
-func maintenanceSection(ctx context.Context, s *state) (string, error) {
+func maintenanceSection(ctx context.Context, s *state) (summary, error) {
 	r, err := maintenance.List(ctx, s.deps.Clients.RDS(s.region), s.topo, s.deps.Env.Clock(), s.win.Loc)
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	out := make([]report.Maintenance, 0, len(r.Actions))
 	for _, a := range r.Actions {
@@ -58,9 +60,9 @@ func maintenanceSection(ctx context.Context, s *state) (string, error) {
 	s.c.Maintenance, s.raw.maint = out, &r
 	s.mu.Unlock()
 	if len(out) == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d pending action(s)", len(out)), nil
+	return say("sum.maintenance", len(out)), nil
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -70,15 +72,15 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func alarmsSection(ctx context.Context, s *state) (string, error) {
+func alarmsSection(ctx context.Context, s *state) (summary, error) {
 	api := s.deps.Clients.CloudWatch(s.region)
 	inv, err := alarms.Fetch(ctx, api, s.region)
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	lr, err := alarms.ListFrom(ctx, api, s.topo, s.win, inv)
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	rec := alarms.RecommendFrom(s.topo, inv)
 	var out []report.Alarm
@@ -100,7 +102,7 @@ func alarmsSection(ctx context.Context, s *state) (string, error) {
 	s.mu.Lock()
 	s.c.Alarms, s.c.AlarmAdvice, s.raw.alarms, s.raw.advice = out, advice, &lr, &rec
 	s.mu.Unlock()
-	return fmt.Sprintf("%d alarm(s), %d state change(s); %d of %d recommended alarms missing", len(lr.Alarms), len(lr.Changes), rec.Missing, len(rec.Items)), nil
+	return say("sum.alarms", len(lr.Alarms), len(lr.Changes), rec.Missing, len(rec.Items)), nil
 }
 
 func comparisonSymbol(op string) string {

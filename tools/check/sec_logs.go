@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/errorlog"
 	"github.com/kida-mcp/kida-mcp/tools/report"
 	"github.com/kida-mcp/kida-mcp/tools/slowlog"
 )
 
 // rdsLogs is what the log families need from RDS (topology calls and log-file fallback).
-func slowSection(ctx context.Context, s *state) (string, error) {
+func slowSection(ctx context.Context, s *state) (summary, error) {
 	r, err := slowlog.Collect(ctx, s.deps.Clients.Logs(s.region), s.deps.Clients.RDS(s.region), s.topo, s.win,
 		slowlog.Request{TopN: 10, Budget: 30 * time.Second, Probe: true})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	sq := report.SlowQueries{Source: sourceText(r.Coverage), Coverage: coverageText(r.Coverage), Hints: r.Hints,
 		Total: report.QueryTotals{Count: r.Digest.Entries, TotalS: r.Digest.TotalQueryTimeS}}
@@ -31,16 +32,16 @@ func slowSection(ctx context.Context, s *state) (string, error) {
 	s.c.SlowQueries, s.raw.slow = sq, &r
 	s.mu.Unlock()
 	if r.Digest.Entries == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d slow statements in %d classes, %.0f s total", r.Digest.Entries, r.Digest.Classes, r.Digest.TotalQueryTimeS), nil
+	return say("sum.slow", r.Digest.Entries, r.Digest.Classes, tools.Num(r.Digest.TotalQueryTimeS, 0)), nil
 }
 
-func errorLogSection(ctx context.Context, s *state) (string, error) {
+func errorLogSection(ctx context.Context, s *state) (summary, error) {
 	r, err := errorlog.Collect(ctx, s.deps.Clients.Logs(s.region), s.deps.Clients.RDS(s.region), s.topo, s.win,
 		errorlog.Request{TopN: 20, Budget: 30 * time.Second, Probe: true})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	el := report.ErrorLog{Source: sourceText(r.Coverage), Hints: r.Hints}
 	for _, p := range r.Summary.Patterns {
@@ -51,9 +52,9 @@ func errorLogSection(ctx context.Context, s *state) (string, error) {
 	s.c.ErrorLog, s.raw.errs = el, &r
 	s.mu.Unlock()
 	if r.Summary.Lines == 0 {
-		return "", nil
+		return summary{}, nil
 	}
-	return fmt.Sprintf("%d messages in %d patterns", r.Summary.Lines, r.Summary.Distinct), nil
+	return say("sum.errors", r.Summary.Lines, r.Summary.Distinct), nil
 }
 
 func sourceText(c slowlog.Coverage) string {

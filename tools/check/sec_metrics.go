@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/kida-mcp/kida-mcp/tools/metrics"
 	"github.com/kida-mcp/kida-mcp/tools/report"
@@ -23,12 +22,12 @@ var panelTitles = map[string]string{
 	"DiskQueueDepth": "Disk queue depth", "ServerlessDatabaseCapacity": "Serverless capacity", "ACUUtilization": "ACU utilization",
 }
 
-func metricsSection(ctx context.Context, s *state) (string, error) {
+func metricsSection(ctx context.Context, s *state) (summary, error) {
 	r, err := metrics.Collect(ctx, s.deps.Clients.CloudWatch(s.region), s.topo, s.win, metrics.Options{
 		Now: s.deps.Env.Clock(), IncludeSeries: true, MaxPoints: reportPoints,
 	})
 	if err != nil {
-		return "", err
+		return summary{}, err
 	}
 	panels := map[string]*report.MetricPanel{}
 	var order []string
@@ -55,7 +54,7 @@ func metricsSection(ctx context.Context, s *state) (string, error) {
 	s.c.ClusterMetrics = cl
 	s.raw.metrics = &r
 	s.mu.Unlock()
-	return fmt.Sprintf("%d series in %d GetMetricData call(s), period %d s, %d anomaly episode(s)", r.Queries, r.Calls, r.PeriodS, len(r.Episodes)), nil
+	return say("sum.metrics", r.Queries, r.Calls, r.PeriodS, len(r.Episodes)), nil
 }
 
 func title(metric string) string {

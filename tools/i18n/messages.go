@@ -245,6 +245,19 @@ var messages = map[string]entry{
 	"r.selfContained": m("one self-contained file: it loads nothing from the network.", "단일 파일 보고서: 네트워크에서 아무것도 불러오지 않습니다."),
 	"r.checkID":       m(" · check ", " · 점검 "),
 
+	// ---- report: section summaries (Section.SummaryKey; arguments are preformatted strings) ----
+	"sum.topology":    m("%s members, writer %s", "멤버 %s개, 라이터 %s"),
+	"sum.metrics":     m("%s series in %s GetMetricData call(s), period %s s, %s anomaly episode(s)", "시계열 %s개, GetMetricData 호출 %s회, 주기 %s초, 이상 구간 %s개"),
+	"sum.events":      m("%s events", "이벤트 %s건"),
+	"sum.maintenance": m("%s pending action(s)", "대기 중인 유지 관리 작업 %s건"),
+	"sum.alarms":      m("%s alarm(s), %s state change(s); %s of %s recommended alarms missing", "경보 %s개, 상태 변경 %s회, 권장 경보 %s개 중 %s개 없음"),
+	"sum.slow":        m("%s slow statements in %s classes, %s s total", "느린 문장 %s건, 클래스 %s개, 총 %s초"),
+	"sum.errors":      m("%s messages in %s patterns", "메시지 %s건, 패턴 %s개"),
+	"sum.load":        m("%s member(s) with Performance Insights data, period %s s", "Performance Insights 데이터가 있는 멤버 %s개, 주기 %s초"),
+	"sum.trail":       m("%s change(s) by API", "API를 통한 변경 %s건"),
+	"sum.health":      m("%s Health event(s), %s open", "AWS Health 이벤트 %s건, 진행 중 %s건"),
+	"sum.recs":        m("%s recommendation(s)", "권장 사항 %s건"),
+
 	// ---- report: section names (Section.Name, Gap.What), gap fixes, known reasons ----
 	"sec.topology":        m("topology", "토폴로지"),
 	"sec.metrics":         m("metrics", "지표"),

@@ -373,6 +373,13 @@ func build(c *Check, lang string) *view {
 			tab = ""
 		}
 		s.Name = sectionName(p, s.Name)
+		if s.SummaryKey != "" && i18n.Has(s.SummaryKey) {
+			args := make([]any, len(s.SummaryArgs))
+			for i, a := range s.SummaryArgs {
+				args[i] = a
+			}
+			s.Summary = p.T(s.SummaryKey, args...)
+		}
 		v.Sections = append(v.Sections, sectionV{Section: s, Class: sevClass(s.Status), Tab: tab})
 	}
 	for _, m := range c.Topology.Members {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
@@ -47,5 +48,19 @@ func TestLocalizeSetting(t *testing.T) {
 	}
 	if got := eventCategory(ko, "configuration change"); got != "설정 변경" {
 		t.Errorf("category: %q", got)
+	}
+}
+
+func TestSectionSummaryLocalized(t *testing.T) {
+	c := SampleCheck(2, 2, 60)
+	c.Sections = []Section{{ID: SecEvents, Name: "events", Status: "ok", Summary: "7 events", SummaryKey: "sum.events", SummaryArgs: []string{"7"}}}
+	for lang, want := range map[string]string{"ko": "이벤트 7건", "en": "7 events"} {
+		var b strings.Builder
+		if err := HTMLLang(&b, c, lang); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: section summary %q missing", lang, want)
+		}
 	}
 }

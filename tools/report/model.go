@@ -99,6 +99,10 @@ type Section struct {
 	Status     string `json:"status"` // ok, empty, gap
 	Summary    string `json:"summary"`
 	DurationMs int64  `json:"duration_ms"`
+	// SummaryKey and SummaryArgs, when set, let renderers localize Summary (tools/i18n "sum.*" keys; the
+	// arguments are preformatted strings).
+	SummaryKey  string   `json:"summary_key,omitempty"`
+	SummaryArgs []string `json:"summary_args,omitempty"`
 }
 
 // Topology is the Topology & configuration tab.
