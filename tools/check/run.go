@@ -135,11 +135,11 @@ func Run(ctx context.Context, d Deps, clusterID, region string, o Options) (repo
 			defer func() { <-sem }()
 			results[i] = runSection(ctx, s, sec, o.SectionTimeout)
 			if o.Progress != nil {
+				// reported under the lock so the counts reach the client in order
 				doneMu.Lock()
 				done++
-				n := done
+				o.Progress(done+1, total, sec.name)
 				doneMu.Unlock()
-				o.Progress(n+1, total, sec.name)
 			}
 		}()
 	}
@@ -168,12 +168,9 @@ func say(key string, args ...any) summary {
 	strs := make([]string, len(args))
 	for i, a := range args {
 		strs[i] = fmt.Sprint(a)
+		args[i] = strs[i] // the catalogue's placeholders are %s
 	}
-	anys := make([]any, len(strs))
-	for i, a := range strs {
-		anys[i] = a
-	}
-	return summary{text: i18n.For(i18n.EN).T(key, anys...), key: key, args: strs}
+	return summary{text: i18n.For(i18n.EN).T(key, args...), key: key, args: strs}
 }
 
 // runSection runs one section with its timeout and turns any failure (error, panic, timeout) into a gap.
