@@ -70,6 +70,27 @@ func (m *mdw) table(head []string, rows [][]string) {
 	m.line("")
 }
 
+// para writes s as a paragraph: the line and a blank line.
+func (m *mdw) para(s string) {
+	m.line(s)
+	m.line("")
+}
+
+// section starts a tab's section: its heading and the gaps filed under it.
+func (m *mdw) section(c *Check, sec string) {
+	m.para("## " + tabName(sec))
+	m.gaps(c.Gaps, sec)
+}
+
+// tableOr writes the table, or the paragraph empty when there are no rows.
+func (m *mdw) tableOr(empty string, head []string, rows [][]string) {
+	if len(rows) == 0 {
+		m.para(empty)
+		return
+	}
+	m.table(head, rows)
+}
+
 func (m *mdw) gaps(gs []Gap, sec string) {
 	for _, g := range gs {
 		if g.Section == sec || (sec == SecSummary && !knownTab(g.Section)) {
@@ -77,8 +98,7 @@ func (m *mdw) gaps(gs []Gap, sec string) {
 			if g.Fix != "" {
 				s += " Fix: " + md(g.Fix)
 			}
-			m.line(s)
-			m.line("")
+			m.para(s)
 		}
 	}
 }
@@ -106,18 +126,15 @@ func (m *mdw) render(c *Check) {
 	}
 	m.p("\n\n")
 
-	m.line("## Findings")
-	m.line("")
+	m.para("## Findings")
 	if len(c.Findings) == 0 {
-		m.line("No findings: nothing in this window needs attention.")
-		m.line("")
+		m.para("No findings: nothing in this window needs attention.")
 	}
 	for i, f := range c.Findings {
 		m.finding(i+1, f)
 	}
 	if len(c.Gaps) > 0 {
-		m.line("## Missing data")
-		m.line("")
+		m.para("## Missing data")
 		for _, g := range c.Gaps {
 			s := "- **" + md(tabName(g.Section)) + "** — " + md(g.What) + ": " + md(g.Why)
 			if g.Fix != "" {
@@ -128,8 +145,7 @@ func (m *mdw) render(c *Check) {
 		m.line("")
 	}
 	if len(c.Sections) > 0 {
-		m.line("## Sections")
-		m.line("")
+		m.para("## Sections")
 		var rows [][]string
 		for _, s := range c.Sections {
 			rows = append(rows, []string{md(s.Name), md(tabName(s.ID)), md(s.Status), md(s.Summary), fmt.Sprintf("%d ms", s.DurationMs)})
@@ -187,12 +203,9 @@ func (m *mdw) finding(n int, f Finding) {
 }
 
 func (m *mdw) topology(c *Check) {
-	m.line("## " + tabName(SecTopology))
-	m.line("")
-	m.gaps(c.Gaps, SecTopology)
+	m.section(c, SecTopology)
 	if len(c.Topology.Members) == 0 {
-		m.line("No members could be read.")
-		m.line("")
+		m.para("No members could be read.")
 	} else {
 		var rows [][]string
 		for _, x := range c.Topology.Members {
@@ -228,12 +241,9 @@ func (m *mdw) topology(c *Check) {
 }
 
 func (m *mdw) metrics(c *Check) {
-	m.line("## " + tabName(SecMetrics))
-	m.line("")
-	m.gaps(c.Gaps, SecMetrics)
+	m.section(c, SecMetrics)
 	if len(c.Metrics) == 0 && len(c.ClusterMetrics) == 0 {
-		m.line("No metrics in window.")
-		m.line("")
+		m.para("No metrics in window.")
 		return
 	}
 	for _, list := range [][]MetricPanel{c.Metrics, c.ClusterMetrics} {
@@ -266,73 +276,44 @@ func (m *mdw) metrics(c *Check) {
 }
 
 func (m *mdw) events(c *Check) {
-	m.line("## " + tabName(SecEvents))
-	m.line("")
-	m.gaps(c.Gaps, SecEvents)
-	if len(c.Events) == 0 {
-		m.line("No events in window.")
-		m.line("")
-	} else {
-		var rows [][]string
-		for _, e := range c.Events {
-			rows = append(rows, []string{m.t(e.Time), codeCell(e.Source), md(e.Category), codeCell(e.Message)})
-		}
-		m.table([]string{"Time", "Source", "Category", "Message"}, rows)
+	m.section(c, SecEvents)
+	var rows [][]string
+	for _, e := range c.Events {
+		rows = append(rows, []string{m.t(e.Time), codeCell(e.Source), md(e.Category), codeCell(e.Message)})
 	}
-	m.line("### Changes (CloudTrail)")
-	m.line("")
-	if len(c.CloudTrail) == 0 {
-		m.line("No configuration changes in window.")
-		m.line("")
-	} else {
-		var rows [][]string
-		for _, e := range c.CloudTrail {
-			rows = append(rows, []string{m.t(e.Time), codeCell(e.Name), codeCell(e.Resource), codeCell(e.User), codeCell(e.SourceIP)})
-		}
-		m.table([]string{"Time", "Call", "Resource", "Who", "Source IP"}, rows)
+	m.tableOr("No events in window.", []string{"Time", "Source", "Category", "Message"}, rows)
+	m.para("### Changes (CloudTrail)")
+	rows = nil
+	for _, e := range c.CloudTrail {
+		rows = append(rows, []string{m.t(e.Time), codeCell(e.Name), codeCell(e.Resource), codeCell(e.User), codeCell(e.SourceIP)})
 	}
-	m.line("### AWS Health")
-	m.line("")
-	if len(c.Health) == 0 {
-		m.line("No AWS Health events in window.")
-		m.line("")
-	} else {
-		var rows [][]string
-		for _, h := range c.Health {
-			rows = append(rows, []string{m.t(h.Start), codeCell(h.Type), md(h.Status), md(h.Description)})
-		}
-		m.table([]string{"Start", "Type", "Status", "Description"}, rows)
+	m.tableOr("No configuration changes in window.", []string{"Time", "Call", "Resource", "Who", "Source IP"}, rows)
+	m.para("### AWS Health")
+	rows = nil
+	for _, h := range c.Health {
+		rows = append(rows, []string{m.t(h.Start), codeCell(h.Type), md(h.Status), md(h.Description)})
 	}
+	m.tableOr("No AWS Health events in window.", []string{"Start", "Type", "Status", "Description"}, rows)
 }
 
 func (m *mdw) maintenance(c *Check) {
-	m.line("## " + tabName(SecMaintenance))
-	m.line("")
-	m.gaps(c.Gaps, SecMaintenance)
-	if len(c.Maintenance) == 0 {
-		m.line("No pending maintenance.")
-		m.line("")
-		return
-	}
+	m.section(c, SecMaintenance)
 	var rows [][]string
 	for _, x := range c.Maintenance {
 		rows = append(rows, []string{md(sevLabel(x.Urgency)), codeCell(x.Resource), md(x.Action), md(x.Description),
 			m.tp(x.CurrentApply), m.tp(x.AutoAppliedAfter), m.tp(x.ForcedApply), md(x.OptIn)})
 	}
-	m.table([]string{"Urgency", "Resource", "Action", "Description", "Applies", "Auto-applied after", "Forced", "Opt-in"}, rows)
+	m.tableOr("No pending maintenance.", []string{"Urgency", "Resource", "Action", "Description", "Applies", "Auto-applied after", "Forced", "Opt-in"}, rows)
 }
 
 func (m *mdw) slow(c *Check) {
 	q := c.SlowQueries
-	m.line("## " + tabName(SecSlowQueries))
-	m.line("")
-	m.gaps(c.Gaps, SecSlowQueries)
+	m.section(c, SecSlowQueries)
 	if q.Source != "" || q.Coverage != "" {
 		m.p("Source: %s · %s\n\n", md(q.Source), md(q.Coverage))
 	}
 	if len(q.Classes) == 0 {
-		m.line("No slow queries in window.")
-		m.line("")
+		m.para("No slow queries in window.")
 	} else {
 		m.p("%s slow queries, %s in total.", fmtInt(q.Total.Count), fmtSecs(q.Total.TotalS))
 		var busiest HourBucket
@@ -362,22 +343,15 @@ func (m *mdw) slow(c *Check) {
 
 func (m *mdw) logs(c *Check) {
 	l := c.ErrorLog
-	m.line("## " + tabName(SecLogs))
-	m.line("")
-	m.gaps(c.Gaps, SecLogs)
+	m.section(c, SecLogs)
 	if l.Source != "" {
 		m.p("Source: %s\n\n", md(l.Source))
 	}
-	if len(l.Patterns) == 0 {
-		m.line("No error-log messages in window.")
-		m.line("")
-	} else {
-		var rows [][]string
-		for _, p := range l.Patterns {
-			rows = append(rows, []string{md(p.Class), fmtInt(p.Count), m.t(p.FirstSeen), m.t(p.LastSeen), codeCell(strings.Join(p.Instances, ", ")), codeCell(p.Pattern)})
-		}
-		m.table([]string{"Class", "Count ", "First seen", "Last seen", "Instances", "Pattern"}, rows)
+	var rows [][]string
+	for _, p := range l.Patterns {
+		rows = append(rows, []string{md(p.Class), fmtInt(p.Count), m.t(p.FirstSeen), m.t(p.LastSeen), codeCell(strings.Join(p.Instances, ", ")), codeCell(p.Pattern)})
 	}
+	m.tableOr("No error-log messages in window.", []string{"Class", "Count ", "First seen", "Last seen", "Instances", "Pattern"}, rows)
 	for _, h := range l.Hints {
 		m.line("- " + md(h))
 	}
@@ -387,12 +361,9 @@ func (m *mdw) logs(c *Check) {
 }
 
 func (m *mdw) load(c *Check) {
-	m.line("## " + tabName(SecDBLoad))
-	m.line("")
-	m.gaps(c.Gaps, SecDBLoad)
+	m.section(c, SecDBLoad)
 	if len(c.DBLoad) == 0 {
-		m.line("No database load data in window.")
-		m.line("")
+		m.para("No database load data in window.")
 		return
 	}
 	var rows [][]string
@@ -421,26 +392,16 @@ func vcpuStr(n int) string {
 }
 
 func (m *mdw) recommendations(c *Check) {
-	m.line("## " + tabName(SecRecommendations))
-	m.line("")
-	m.gaps(c.Gaps, SecRecommendations)
-	m.line("### Alarms")
-	m.line("")
-	if len(c.Alarms) == 0 {
-		m.line("No alarms on this cluster or its members.")
-		m.line("")
-	} else {
-		var rows [][]string
-		for _, a := range c.Alarms {
-			rows = append(rows, []string{md(a.State), codeCell(a.Name), md(a.Metric), md(a.Reason), m.t(a.Updated), fmt.Sprint(len(a.History))})
-		}
-		m.table([]string{"State", "Alarm", "Metric", "Reason", "Updated", "Changes "}, rows)
+	m.section(c, SecRecommendations)
+	m.para("### Alarms")
+	var rows [][]string
+	for _, a := range c.Alarms {
+		rows = append(rows, []string{md(a.State), codeCell(a.Name), md(a.Metric), md(a.Reason), m.t(a.Updated), fmt.Sprint(len(a.History))})
 	}
-	m.line("### Recommended alarms")
-	m.line("")
+	m.tableOr("No alarms on this cluster or its members.", []string{"State", "Alarm", "Metric", "Reason", "Updated", "Changes "}, rows)
+	m.para("### Recommended alarms")
 	if len(c.AlarmAdvice) == 0 {
-		m.line("No alarm recommendations.")
-		m.line("")
+		m.para("No alarm recommendations.")
 	} else {
 		var rows [][]string
 		for _, a := range c.AlarmAdvice {
@@ -457,11 +418,9 @@ func (m *mdw) recommendations(c *Check) {
 			}
 		}
 	}
-	m.line("### Recommendations")
-	m.line("")
+	m.para("### Recommendations")
 	if len(c.Recommendations) == 0 {
-		m.line("No recommendations for this cluster.")
-		m.line("")
+		m.para("No recommendations for this cluster.")
 		return
 	}
 	for _, r := range c.Recommendations {
