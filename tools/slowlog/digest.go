@@ -216,7 +216,7 @@ func cutFingerprint(fp string) string {
 func exampleText(e *Entry, raw bool) []byte {
 	sql := e.SQL
 	if !raw {
-		sql = []byte(Mask(sql, e.Dialect))
+		sql = appendMask(nil, sql, e.Dialect)
 	}
 	if len(sql) > maxExampleLen {
 		sql = sql[:maxExampleLen]

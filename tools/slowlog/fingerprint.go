@@ -88,7 +88,7 @@ func (f *Fingerprinter) Fingerprint(sql []byte, d Dialect) []byte {
 		return append(f.out, "mysqldump"...)
 	}
 	f.toks = lex(sql, d, f.toks)
-	f.masked = maskShape(sql, f.toks, f.masked[:0])
+	f.masked = maskLiterals(f.masked[:0], sql, f.toks, "''", "0") // the shape: strings → '', numbers → 0
 	if len(f.masked) > maxShapeLen {
 		// go-sqllexer's cost on a 300 kB multi-row INSERT is out of proportion; such statements are rare
 		// (10 of 262,870 in the Aurora corpus) and our lexer alone handles them in linear time.
@@ -143,20 +143,23 @@ func sqlxNormalize(sql []byte, d Dialect) (out string, err error) {
 	return out, err
 }
 
-// maskShape appends sql to b with string literals replaced by ” and numbers by 0 (toks is lex(sql)).
-func maskShape(sql []byte, toks []token, b []byte) []byte {
+// maskLiterals appends sql to b with each string literal replaced by str and each number by num, the rest
+// of the text (spacing, comments) kept as it is (toks is lex(sql)).
+func maskLiterals(b, sql []byte, toks []token, str, num string) []byte {
 	prev := 0
 	for _, t := range toks {
+		var r string
 		switch t.kind {
 		case tString:
-			b = append(b, sql[prev:t.start]...)
-			b = append(b, "''"...)
-			prev = int(t.end)
+			r = str
 		case tNumber:
-			b = append(b, sql[prev:t.start]...)
-			b = append(b, '0')
-			prev = int(t.end)
+			r = num
+		default:
+			continue
 		}
+		b = append(b, sql[prev:t.start]...)
+		b = append(b, r...)
+		prev = int(t.end)
 	}
 	return append(b, sql[prev:]...)
 }
@@ -567,17 +570,10 @@ func ClassID(fingerprint string) string {
 // spacing, comments). Used for examples, so that literals (customer data) do not leave the database logs by
 // default.
 func Mask(sql []byte, d Dialect) string {
-	toks := lex(sql, d, nil)
-	var b []byte
-	prev := 0
-	for _, t := range toks {
-		switch t.kind {
-		case tString, tNumber:
-			b = append(b, sql[prev:t.start]...)
-			b = append(b, '?')
-			prev = int(t.end)
-		}
-	}
-	b = append(b, sql[prev:]...)
-	return string(b)
+	return string(appendMask(nil, sql, d))
+}
+
+// appendMask appends the Mask form of sql to b.
+func appendMask(b, sql []byte, d Dialect) []byte {
+	return maskLiterals(b, sql, lex(sql, d, nil), "?", "?")
 }
