@@ -118,27 +118,19 @@ func analyzeTool(c awsclient.Clients, env tools.Env) tools.Tool {
 			"Window: since (24h, 7d) or start/end RFC 3339; default 24h. NEXT: get_db_load or get_slow_queries around what it finds.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in AnalyzeInput) (AnalyzeOutput, error) {
-		region, err := awsclient.Region(c, in.Region)
-		if err != nil {
-			return AnalyzeOutput{}, err
-		}
-		now := env.Clock()
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: now, Region: region})
-		if err != nil {
-			return AnalyzeOutput{}, tools.Errorf("%s", err.Error())
-		}
 		id := strings.TrimSpace(in.InstanceID)
 		if id == "" {
 			id = strings.TrimSpace(in.ClusterID)
 		}
-		t, err := cluster.Describe(ctx, c.RDS(region), region, id)
+		now := env.Clock()
+		t, w, err := cluster.Resolve(ctx, c, id, in.Region, in.Input, timewin.Options{Now: now})
 		if err != nil {
 			return AnalyzeOutput{}, err
 		}
 		if in.ClusterID != "" && in.InstanceID != "" && t.ID != strings.TrimSpace(in.ClusterID) {
 			return AnalyzeOutput{}, tools.Errorf("instance %q belongs to %s, not %s; send just instance_id, or a member of %s (%s)", in.InstanceID, t.ID, in.ClusterID, in.ClusterID, "see list_clusters")
 		}
-		a, err := Analyze(ctx, c.CloudWatch(region), t, w, AnalyzeOptions{
+		a, err := Analyze(ctx, c.CloudWatch(t.Region), t, w, AnalyzeOptions{
 			Now: now, Metric: in.Metric, Instance: strings.TrimSpace(in.InstanceID), IncludeSeries: in.IncludeSeries, MaxPoints: in.MaxPoints,
 		})
 		if err != nil {

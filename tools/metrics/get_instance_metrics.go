@@ -214,20 +214,12 @@ func getTool(c awsclient.Clients, env tools.Env) tools.Tool {
 			"absent metrics. Window: since (24h, 7d) or start/end RFC 3339; default 24h. NEXT: analyze_metric for one series in depth.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in GetInput) (GetOutput, error) {
-		region, err := awsclient.Region(c, in.Region)
-		if err != nil {
-			return GetOutput{}, err
-		}
 		now := env.Clock()
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: now, Region: region})
-		if err != nil {
-			return GetOutput{}, tools.Errorf("%s", err.Error())
-		}
-		t, err := cluster.Describe(ctx, c.RDS(region), region, in.ClusterID)
+		t, w, err := cluster.Resolve(ctx, c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: now})
 		if err != nil {
 			return GetOutput{}, err
 		}
-		r, err := Collect(ctx, c.CloudWatch(region), t, w, Options{
+		r, err := Collect(ctx, c.CloudWatch(t.Region), t, w, Options{
 			Now: now, Metrics: in.Metrics, Instances: in.Instances, IncludeSeries: in.IncludeSeries, MaxPoints: in.MaxPoints,
 		})
 		if err != nil {
