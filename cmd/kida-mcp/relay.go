@@ -416,14 +416,18 @@ func relayMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 // newRelay builds the relay for cfg: demo fleet or AWS, secrets resolved (KMS at cold start), archive.
 func newRelay(ctx context.Context, cfg Config, ro relayOptions, getenv func(string) string, logger *slog.Logger) (*relay.Relay, *demo.Fleet, error) {
-	var clients awsclient.Clients
-	var fleet *demo.Fleet
-	var hc delivery.Doer = &http.Client{Timeout: 15 * time.Second}
 	file := cfg.File.Relay
-	if cfg.Demo {
-		fleet = demo.New(time.Now())
-		fleet.OutboxDir = demoOutbox
-		clients, hc = fleet, fleet.RelayHTTPClient()
+	if file == nil && !cfg.Demo {
+		return nil, nil, errors.New("no relay: section in the configuration (--config / KIDA_CONFIG); see examples/relay/kida.yaml, or try kida-mcp relay --demo")
+	}
+	clients, err := newClients(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var hc delivery.Doer = &http.Client{Timeout: 15 * time.Second}
+	fleet, _ := clients.(*demo.Fleet)
+	if fleet != nil {
+		hc = fleet.RelayHTTPClient()
 		if file == nil {
 			file = demoRelayFile()
 		}
@@ -434,18 +438,6 @@ func newRelay(ctx context.Context, cfg Config, ro relayOptions, getenv func(stri
 			}
 			return base(k)
 		}
-	} else {
-		if file == nil {
-			return nil, nil, errors.New("no relay: section in the configuration (--config / KIDA_CONFIG); see examples/relay/kida.yaml, or try kida-mcp relay --demo")
-		}
-		prov, err := awsclient.Load(ctx, awsclient.Options{
-			Region: cfg.Region, Profile: cfg.Profile, RoleARN: cfg.RoleARN, Endpoint: cfg.AWSEndpoint,
-			CloudWatchProtocol: cfg.CloudWatchProtocol, MaxAttempts: cfg.MaxAttempts, Version: version,
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		clients = prov
 	}
 	region := orDefault(cfg.Region, clients.DefaultRegion())
 	tz := cfg.Timezone
