@@ -19,7 +19,6 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/check"
-	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
 	"github.com/kida-mcp/kida-mcp/tools/report"
@@ -236,12 +235,8 @@ func checkCmd(ctx context.Context, cfg Config, o checkOptions, stdout, stderr io
 	}
 	refs := cfg.Clusters
 	if len(refs) == 0 && cfg.Demo {
-		cs, _, _, err := cluster.List(ctx, clients.RDS(demo.Region), demo.Region)
-		if err != nil {
+		if refs, err = demoClusterRefs(ctx, clients); err != nil {
 			return err
-		}
-		for _, c := range cs {
-			refs = append(refs, ClusterRef{ID: c.ID, Region: c.Region})
 		}
 	}
 	if len(refs) == 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/check"
+	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
 )
 
@@ -172,10 +173,28 @@ func newClients(ctx context.Context, cfg Config) (awsclient.Clients, error) {
 		f.OutboxDir = demoOutbox // delivery tools write what they would send here
 		return f, nil
 	}
+	return loadProvider(ctx, cfg)
+}
+
+// loadProvider loads the AWS clients cfg names (region, profile, role, endpoint, retries).
+func loadProvider(ctx context.Context, cfg Config) (*awsclient.Provider, error) {
 	return awsclient.Load(ctx, awsclient.Options{
 		Region: cfg.Region, Profile: cfg.Profile, RoleARN: cfg.RoleARN, Endpoint: cfg.AWSEndpoint,
 		CloudWatchProtocol: cfg.CloudWatchProtocol, MaxAttempts: cfg.MaxAttempts, Version: version,
 	})
+}
+
+// demoClusterRefs lists every cluster of the demo fleet (check and report with --demo and no ids).
+func demoClusterRefs(ctx context.Context, c awsclient.Clients) ([]ClusterRef, error) {
+	cs, _, _, err := cluster.List(ctx, c.RDS(demo.Region), demo.Region)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]ClusterRef, 0, len(cs))
+	for _, c := range cs {
+		refs = append(refs, ClusterRef{ID: c.ID, Region: c.Region})
+	}
+	return refs, nil
 }
 
 // selected builds and filters the tool list for cfg.

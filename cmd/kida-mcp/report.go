@@ -22,7 +22,6 @@ import (
 	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/check"
-	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
 	"github.com/kida-mcp/kida-mcp/tools/demo"
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
@@ -256,10 +255,7 @@ func planReport(ctx context.Context, cfg Config, ro reportOptions, rt *reportRun
 		}
 	}
 	if rt.Base == nil {
-		prov, err := awsclient.Load(ctx, awsclient.Options{
-			Region: cfg.Region, Profile: cfg.Profile, RoleARN: cfg.RoleARN, Endpoint: cfg.AWSEndpoint,
-			CloudWatchProtocol: cfg.CloudWatchProtocol, MaxAttempts: cfg.MaxAttempts, Version: version,
-		})
+		prov, err := loadProvider(ctx, cfg)
 		if err != nil {
 			return p, configError{err}
 		}
@@ -276,12 +272,9 @@ func planReport(ctx context.Context, cfg Config, ro reportOptions, rt *reportRun
 	}
 	refs := cfg.Clusters
 	if len(refs) == 0 && cfg.Demo {
-		cs, _, _, err := cluster.List(ctx, rt.Base.RDS(demo.Region), demo.Region)
-		if err != nil {
+		var err error
+		if refs, err = demoClusterRefs(ctx, rt.Base); err != nil {
 			return p, err
-		}
-		for _, c := range cs {
-			refs = append(refs, ClusterRef{ID: c.ID, Region: c.Region})
 		}
 	}
 	if len(refs) == 0 {
