@@ -210,6 +210,8 @@ type view struct {
 	AlarmsOn  int
 	Missing   int
 	scratch   []int64 // reused by minmax
+	xTicks    []tick  // the time axis's ticks, the same on every chart
+	evMarks   []mark  // eventMarks, the same on every time chart
 }
 
 type tabV struct {
@@ -390,6 +392,7 @@ func build(c *Check, lang string) *view {
 		v.Members = append(v.Members, mv)
 	}
 
+	v.xTicks, v.evMarks = v.ax.xTicks(z), v.eventMarks()
 	for i, p := range c.Metrics {
 		v.Metrics = append(v.Metrics, v.timeChart(fmt.Sprintf("m%d", i), v.metricTitle(p), p.Metric, p.Unit, p.Note, p.Series, SecMetrics, nil))
 	}
@@ -619,7 +622,7 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 	if title == "" {
 		title = metric
 	}
-	ch := chartV{ID: id, Title: title, Unit: u.label, Note: note, Grid: grid, YTicks: yt, XTicks: v.ax.xTicks(v.z),
+	ch := chartV{ID: id, Title: title, Unit: u.label, Note: note, Grid: grid, YTicks: yt, XTicks: v.xTicks,
 		Empty: empty, Section: section}
 	for _, r := range refs {
 		ch.Refs = append(ch.Refs, ref{Y: math.Round(yPos(r/u.div, lo, hi)*10) / 10, Label: "vCPU " + fmtNum(r)})
@@ -702,7 +705,7 @@ func (v *view) timeChart(id, title, metric, unit, note string, series []Series, 
 		x0, x1 := v.ax.x(*f.Start), v.ax.x(end)
 		ch.Marks = append(ch.Marks, mark{X: x0, W: math.Max(1, x1-x0), Class: "span " + sevClass(f.Severity), Title: f.Title + " · " + v.z.span(*f.Start, end)})
 	}
-	ch.Marks = append(ch.Marks, v.eventMarks()...)
+	ch.Marks = append(ch.Marks, v.evMarks...)
 	return ch
 }
 
@@ -753,7 +756,7 @@ func (v *view) hourly(hs []HourBucket) *barChart {
 	}
 	lo, hi, ts := niceRange(0, math.Max(mx, 1e-9), 4)
 	yt, grid := yTicks(ts, lo, hi)
-	b := &barChart{Title: v.L.T("r.hourlyTitle"), Unit: "s", Grid: grid, YTicks: yt, XTicks: v.ax.xTicks(v.z)}
+	b := &barChart{Title: v.L.T("r.hourlyTitle"), Unit: "s", Grid: grid, YTicks: yt, XTicks: v.xTicks}
 	b.Desc = v.L.T("r.hourlyDesc", v.WinLocal, fmtSecs(mx))
 	for _, h := range hs {
 		x0 := v.ax.x(h.Hour)
