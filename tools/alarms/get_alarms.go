@@ -2,7 +2,6 @@ package alarms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -84,18 +83,11 @@ func getAlarmsTool(c awsclient.Clients, env tools.Env) tools.Tool {
 			"Default window 24h. NEXT: recommend_alarms for missing alarms, or get_instance_metrics around a change.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in GetInput) (GetOutput, error) {
-		region, err := awsclient.Region(c, in.Region)
+		t, w, err := cluster.Resolve(ctx, c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: env.Clock(), MaxAge: HistoryRetention, Clamp: true})
 		if err != nil {
 			return GetOutput{}, err
 		}
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: HistoryRetention, Clamp: true})
-		if err != nil {
-			return GetOutput{}, winErr(err)
-		}
-		t, err := cluster.Describe(ctx, c.RDS(region), region, in.ClusterID)
-		if err != nil {
-			return GetOutput{}, err
-		}
+		region := t.Region
 		res, err := List(ctx, c.CloudWatch(region), t, w)
 		if err != nil {
 			return GetOutput{}, err
@@ -137,12 +129,4 @@ func localShort(s string) string {
 		return strings.Replace(s[:16], "T", " ", 1)
 	}
 	return s
-}
-
-func winErr(err error) error {
-	var we *timewin.Error
-	if errors.As(err, &we) {
-		return &tools.Error{Msg: we.Msg, Err: err}
-	}
-	return err
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/kida-mcp/kida-mcp/tools"
-	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/cluster"
 	"github.com/kida-mcp/kida-mcp/tools/timewin"
 )
@@ -28,20 +27,12 @@ func (f *family) trailTool() tools.Tool {
 			"NEXT: get_rds_events for what RDS did in response.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in TrailInput) (TrailResult, error) {
-		region, err := awsclient.Region(f.c, in.Region)
-		if err != nil {
-			return TrailResult{}, err
-		}
 		now := f.env.Clock()
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: now, Region: region, MaxAge: TrailRetention, Clamp: true})
+		topo, w, err := cluster.Resolve(ctx, f.c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: now, MaxAge: TrailRetention, Clamp: true})
 		if err != nil {
 			return TrailResult{}, err
 		}
-		topo, err := cluster.Describe(ctx, f.c.RDS(region), region, in.ClusterID)
-		if err != nil {
-			return TrailResult{}, err
-		}
-		return Trail(ctx, f.c.CloudTrail(region), topo, w, TrailOptions{IncludeReadOnly: in.IncludeReadOnly, Pacer: f.pacer(region), Now: now})
+		return Trail(ctx, f.c.CloudTrail(topo.Region), topo, w, TrailOptions{IncludeReadOnly: in.IncludeReadOnly, Pacer: f.pacer(topo.Region), Now: now})
 	})
 }
 

@@ -2,7 +2,6 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -98,23 +97,15 @@ func getEventsTool(c awsclient.Clients, env tools.Env, arch Archive) tools.Tool 
 			"are clamped with a note. Default window 24h. NEXT: get_instance_metrics around a failover or reboot time.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, arch), func(ctx context.Context, in Input) (Output, error) {
-		region, err := awsclient.Region(c, in.Region)
-		if err != nil {
-			return Output{}, err
-		}
 		maxAge := Retention
 		if arch != nil {
 			maxAge = ArchiveMaxAge
 		}
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: maxAge, Clamp: true})
-		if err != nil {
-			return Output{}, winErr(err)
-		}
-		api := c.RDS(region)
-		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
+		t, w, err := cluster.Resolve(ctx, c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: env.Clock(), MaxAge: maxAge, Clamp: true})
 		if err != nil {
 			return Output{}, err
 		}
+		api := c.RDS(t.Region)
 		if arch != nil {
 			res, parts, err := ListMerged(ctx, api, arch, t, w, env.Clock(), Options{Groups: in.Categories})
 			if err != nil {
@@ -175,13 +166,4 @@ func capMessages(evs []Event, n int) []Event {
 		return evs
 	}
 	return out
-}
-
-// winErr turns a window error into a caller-fixable tool error.
-func winErr(err error) error {
-	var we *timewin.Error
-	if errors.As(err, &we) {
-		return &tools.Error{Msg: we.Msg, Err: err}
-	}
-	return err
 }

@@ -2,7 +2,6 @@ package maintenance
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -92,26 +91,14 @@ func pendingTool(c awsclient.Clients, env tools.Env) tools.Tool {
 			"within 7 days, warning within 30), most urgent first. NEXT: get_rds_events for past maintenance.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in Input) (Output, error) {
-		region, err := awsclient.Region(c, in.Region)
-		if err != nil {
-			return Output{}, err
-		}
 		now := env.Clock().UTC()
-		// Resolve validates the zone and applies the region default; the window itself is unused.
-		w, err := timewin.Resolve(timewin.Input{Timezone: in.Timezone}, timewin.Options{Now: now, Region: region})
-		if err != nil {
-			var we *timewin.Error
-			if errors.As(err, &we) {
-				return Output{}, &tools.Error{Msg: we.Msg, Err: err}
-			}
-			return Output{}, err
-		}
-		api := c.RDS(region)
-		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
+		// The window validates the zone and applies the region default; the window itself is unused.
+		t, w, err := cluster.Resolve(ctx, c, in.ClusterID, in.Region, timewin.Input{Timezone: in.Timezone}, timewin.Options{Now: now})
 		if err != nil {
 			return Output{}, err
 		}
-		res, err := List(ctx, api, t, now, w.Loc)
+		region := t.Region
+		res, err := List(ctx, c.RDS(region), t, now, w.Loc)
 		if err != nil {
 			return Output{}, err
 		}
