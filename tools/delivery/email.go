@@ -145,7 +145,7 @@ func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withH
 	data := struct {
 		Lang, Subject, Preheader, Date, Summary, ExpiryNote, Generated string
 		Rows                                                           []emailRow
-	}{Lang: p.Lang, Subject: SubjectLang(rows, date, p.Lang), Date: date, Summary: t.In(p), ExpiryNote: expiryNoteIn(p, rows, loc), Generated: stampIn(p, now, loc)}
+	}{Lang: p.Lang, Subject: SubjectLang(rows, date, p.Lang), Date: date, Summary: t.In(p), ExpiryNote: expiryNoteIn(p, rows, loc), Generated: p.Stamp(now, loc)}
 	if p.KO() {
 		data.Date = p.Date(mustDate(date, loc), loc)
 	}
@@ -163,7 +163,7 @@ func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withH
 		}
 		if r.Link != nil {
 			er.URL = template.URL(r.Link.URL)
-			er.Until = stampIn(p, r.Link.ExpiresAt, loc)
+			er.Until = p.Stamp(r.Link.ExpiresAt, loc)
 		} else if er.LinkNote == "" {
 			er.LinkNote = p.T("mail.notPublished")
 		}
@@ -212,7 +212,7 @@ func emailText(rows []Row, date string, loc *time.Location, now time.Time, p *i1
 		}
 		b.WriteByte('\n')
 	}
-	b.WriteString(p.T("mail.textGen", stampIn(p, now, loc)) + "\n")
+	b.WriteString(p.T("mail.textGen", p.Stamp(now, loc)) + "\n")
 	return b.String(), nil
 }
 

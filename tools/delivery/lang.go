@@ -103,11 +103,3 @@ func expiryNoteIn(p *i18n.P, rows []Row, loc *time.Location) string {
 	}
 	return p.T("mail.expiry", d, at)
 }
-
-// stampIn is Stamp in p's language.
-func stampIn(p *i18n.P, t time.Time, loc *time.Location) string {
-	if !p.KO() {
-		return Stamp(t, loc)
-	}
-	return p.Stamp(t, loc)
-}
