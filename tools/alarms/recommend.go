@@ -539,3 +539,9 @@ func sortItems(items []Item) {
 }
 
 func cwComparison(s string) cwtypes.ComparisonOperator { return cwtypes.ComparisonOperator(s) }
+
+// Condition is the rule's alarm condition in words, as get_alarms shows existing ones: e.g.
+// "Average > 90 for 5 of 5 x 60s" (byte thresholds as GiB/TiB).
+func (r Rule) Condition() string {
+	return condition(r.Statistic, cwtypes.ComparisonOperator(r.Comparison), r.Threshold, true, r.DatapointsToAlarm, r.EvaluationPeriods, r.Period, byteMetrics[r.Metric])
+}

@@ -96,25 +96,11 @@ func alarmsSection(ctx context.Context, s *state) (summary, error) {
 	var advice []report.RecommendedAlarm
 	for _, it := range rec.Items {
 		advice = append(advice, report.RecommendedAlarm{Name: it.AlarmName, Metric: it.Metric + " (" + it.Series + ")",
-			Threshold: fmt.Sprintf("%s %s %s %s", it.Statistic, comparisonSymbol(it.Comparison), tools.Num(it.Threshold, 2), it.Unit),
+			Threshold: it.Condition(),
 			Exists:    it.Status != alarms.StatusMissing, Command: it.Command})
 	}
 	s.mu.Lock()
 	s.c.Alarms, s.c.AlarmAdvice, s.raw.alarms, s.raw.advice = out, advice, &lr, &rec
 	s.mu.Unlock()
 	return say("sum.alarms", len(lr.Alarms), len(lr.Changes), rec.Missing, len(rec.Items)), nil
-}
-
-func comparisonSymbol(op string) string {
-	switch op {
-	case "GreaterThanThreshold":
-		return ">"
-	case "GreaterThanOrEqualToThreshold":
-		return "≥"
-	case "LessThanThreshold":
-		return "<"
-	case "LessThanOrEqualToThreshold":
-		return "≤"
-	}
-	return op
 }
