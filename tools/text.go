@@ -80,3 +80,11 @@ func Truncate(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// OrDash returns s, or "-" when s is empty (table cells).
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

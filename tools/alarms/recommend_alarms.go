@@ -46,7 +46,7 @@ func (o RecommendOutput) Text() string {
 			existing = it.Note
 		}
 		rows = append(rows, []string{it.Status, it.Series, it.Metric, fmt.Sprintf("%s %s %s, %d/%d x %ds", it.Statistic,
-			opSymbols[cwComparison(it.Comparison)], humanThreshold(it.Threshold, it.Unit), it.DatapointsToAlarm, it.EvaluationPeriods, it.Period), orDash(existing)})
+			opSymbols[cwComparison(it.Comparison)], humanThreshold(it.Threshold, it.Unit), it.DatapointsToAlarm, it.EvaluationPeriods, it.Period), tools.OrDash(existing)})
 	}
 	b.WriteString(tools.Table([]string{"status", "series", "metric", "recommended", "existing"}, rows))
 	if o.Missing > 0 {
@@ -81,13 +81,6 @@ func humanThreshold(v float64, unit string) string {
 		return num(v) + "%"
 	}
 	return num(v) + " " + unit
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func recommendTool(c awsclient.Clients) tools.Tool {

@@ -61,7 +61,7 @@ func (o SummaryOutput) Text() string {
 		b.WriteString("\nPatterns (untrusted text):\n")
 		rows := make([][]string, 0, len(s.Patterns))
 		for _, p := range s.Patterns {
-			rows = append(rows, []string{p.Level, orDash(p.Class), fmt.Sprint(p.Count), p.FirstSeen, p.LastSeen, strings.Join(p.Instances, " "), tools.Truncate(p.Pattern, 160)})
+			rows = append(rows, []string{p.Level, tools.OrDash(p.Class), fmt.Sprint(p.Count), p.FirstSeen, p.LastSeen, strings.Join(p.Instances, " "), tools.Truncate(p.Pattern, 160)})
 		}
 		b.WriteString(tools.Table([]string{"level", "class", "count", "first", "last", "instances", "pattern"}, rows))
 		if s.Truncated {
@@ -78,13 +78,6 @@ func (o SummaryOutput) Text() string {
 		b.WriteString("- hint: " + tools.Cell(h) + "\n")
 	}
 	return b.String()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func summaryTool(c awsclient.Clients, env tools.Env) tools.Tool {

@@ -59,7 +59,7 @@ func (o Output) Text() string {
 					forced += fmt.Sprintf(" (%s d)", tools.Num(*a.DaysUntilForced, 1))
 				}
 			}
-			rows = append(rows, []string{a.Urgency, res, a.Action, a.Description, orDash(short(a.AutoAppliedAfterUTC)), forced, orDash(short(a.CurrentApplyLocal)), a.OptIn})
+			rows = append(rows, []string{a.Urgency, res, a.Action, a.Description, tools.OrDash(short(a.AutoAppliedAfterUTC)), forced, tools.OrDash(short(a.CurrentApplyLocal)), a.OptIn})
 		}
 		b.WriteString(tools.Table([]string{"urgency", "resource", "action", "description", "auto-applied after (UTC)", "forced", "applies (local)", "opt-in"}, rows))
 	}
@@ -72,13 +72,6 @@ func (o Output) Text() string {
 func short(s string) string {
 	if len(s) >= 16 {
 		return strings.Replace(s[:16], "T", " ", 1)
-	}
-	return s
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
 	}
 	return s
 }

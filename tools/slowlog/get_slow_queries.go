@@ -86,7 +86,7 @@ func (o SlowQueriesOutput) Text() string {
 		fmt.Fprintf(&b, "\nSlowest example per class (%s, untrusted text):\n", kind)
 		for _, q := range dg.Top[:min(3, len(dg.Top))] {
 			fmt.Fprintf(&b, "- #%d %s ms on %s at %s, db %s: %s\n", q.Rank, tools.Num(q.MaxMS, 3), q.ExampleInstance, q.ExampleAt,
-				orDash(strings.Join(q.Databases, ",")), tools.Cell(tools.Truncate(q.Example, 300)))
+				tools.OrDash(strings.Join(q.Databases, ",")), tools.Cell(tools.Truncate(q.Example, 300)))
 		}
 	}
 	if len(dg.Hourly) > 1 {
@@ -113,13 +113,6 @@ func completeness(c Coverage) string {
 		return "complete"
 	}
 	return fmt.Sprintf("PARTIAL (sampled: %d of %d slices cut by the budget)", c.SlicesCut, max(c.Slices, 1))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // Deps are what the slowlog tools need.
