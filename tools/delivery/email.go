@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/awsclient"
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
@@ -159,7 +160,7 @@ func emailHTML(rows []Row, date string, loc *time.Location, now time.Time, withH
 				continue
 			}
 			l, c := verdictLabel(p, t.Severity)
-			er.Lines = append(er.Lines, emailLine{Label: l, Color: c, Text: truncateRunes(t.lineIn(p), 400)})
+			er.Lines = append(er.Lines, emailLine{Label: l, Color: c, Text: tools.Truncate(t.lineIn(p), 400)})
 		}
 		if r.Link != nil {
 			er.URL = template.URL(r.Link.URL)

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/i18n"
 )
 
@@ -46,7 +47,7 @@ func WorkflowPayloadLang(r Row, date, lang string) map[string]string {
 	u := ""
 	switch {
 	case r.Failed():
-		title += p.T("slack.titleFailed", truncateRunes(oneLine(r.Error), 300))
+		title += p.T("slack.titleFailed", tools.Truncate(oneLine(r.Error), 300))
 		u = p.T("slack.noReport", r.Stage)
 	case r.Link != nil:
 		u = r.Link.URL
@@ -58,9 +59,9 @@ func WorkflowPayloadLang(r Row, date, lang string) map[string]string {
 
 // EscapeMrkdwn escapes the three characters Slack's mrkdwn treats as control characters, so untrusted text
 // (cluster ids, finding titles, AWS messages) cannot form links or mentions (<!channel>, <url|text>).
-func EscapeMrkdwn(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func EscapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // Block Kit types (only what the summary uses).
 type (
@@ -119,7 +120,7 @@ func IncomingMessageLang(rows []Row, date string, loc *time.Location, lang strin
 	t := Count(rows)
 	m := Message{Text: p.T("slack.fallback", date, t.worstIn(p), t.In(p))}
 	m.Blocks = append(m.Blocks,
-		Block{Type: "header", Text: &Text{Type: "plain_text", Text: truncateRunes(p.T("slack.header", date), MaxHeaderText), Emoji: true}},
+		Block{Type: "header", Text: &Text{Type: "plain_text", Text: tools.Truncate(p.T("slack.header", date), MaxHeaderText), Emoji: true}},
 		Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: "*" + EscapeMrkdwn(t.worstIn(p)) + "* — " + EscapeMrkdwn(t.In(p))}},
 	)
 	note := expiryNoteIn(p, rows, loc)
@@ -152,7 +153,7 @@ func clusterBlock(r Row, p *i18n.P) Block {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s *%s* (%s) — ", verdictEmoji(r), EscapeMrkdwn(r.Cluster), EscapeMrkdwn(r.Region))
 	if r.Failed() {
-		b.WriteString(p.T("slack.failedAt", EscapeMrkdwn(r.Stage), EscapeMrkdwn(truncateRunes(oneLine(r.Error), 1500))))
+		b.WriteString(p.T("slack.failedAt", EscapeMrkdwn(r.Stage), EscapeMrkdwn(tools.Truncate(oneLine(r.Error), 1500))))
 		return Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: fitMrkdwn(b.String())}}
 	}
 	label, _ := verdictLabel(p, r.Verdict)
@@ -170,12 +171,12 @@ func clusterBlock(r Row, p *i18n.P) Block {
 		if f.Resource != "" {
 			line += " (" + f.Resource + ")"
 		}
-		fmt.Fprintf(&b, "\n• [%s] %s", EscapeMrkdwn(sev), EscapeMrkdwn(truncateRunes(oneLine(line), 300)))
+		fmt.Fprintf(&b, "\n• [%s] %s", EscapeMrkdwn(sev), EscapeMrkdwn(tools.Truncate(oneLine(line), 300)))
 	}
 	blk := Block{Type: "section"}
 	switch {
 	case r.Link != nil && utf8.RuneCountInString(r.Link.URL) <= MaxButtonURL:
-		blk.Accessory = &Element{Type: "button", Text: &Text{Type: "plain_text", Text: p.T("slack.open")}, URL: r.Link.URL, ActionID: "open-" + truncateRunes(safeName(r.Cluster), 200)}
+		blk.Accessory = &Element{Type: "button", Text: &Text{Type: "plain_text", Text: p.T("slack.open")}, URL: r.Link.URL, ActionID: "open-" + tools.Truncate(safeName(r.Cluster), 200)}
 	case r.Link != nil:
 		b.WriteString("\n" + p.T("slack.longLink"))
 	case r.LinkNote != "":
@@ -196,14 +197,6 @@ func fitMrkdwn(s string) string {
 		cut = cut[:i]
 	}
 	return cut + "…"
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // ValidateMessage checks a Block Kit message against Slack's limits; nil when Slack would accept it.
@@ -319,11 +312,11 @@ func (d Deps) postOnce(ctx context.Context, hook Secret, body []byte) (time.Dura
 		return 0, false, nil
 	case res.StatusCode == http.StatusTooManyRequests:
 		wait := retryAfter(res.Header.Get("Retry-After"), d.Env.Clock())
-		return wait, true, fmt.Errorf("HTTP 429 rate limited (Retry-After %q): %s", res.Header.Get("Retry-After"), truncateRunes(answer, 200))
+		return wait, true, fmt.Errorf("HTTP 429 rate limited (Retry-After %q): %s", res.Header.Get("Retry-After"), tools.Truncate(answer, 200))
 	case res.StatusCode >= 500:
-		return 0, true, fmt.Errorf("HTTP %d: %s", res.StatusCode, truncateRunes(answer, 200))
+		return 0, true, fmt.Errorf("HTTP %d: %s", res.StatusCode, tools.Truncate(answer, 200))
 	}
-	return 0, false, fmt.Errorf("HTTP %d: %s", res.StatusCode, truncateRunes(answer, 200))
+	return 0, false, fmt.Errorf("HTTP %d: %s", res.StatusCode, tools.Truncate(answer, 200))
 }
 
 // retryAfter parses Retry-After (seconds or an HTTP date), defaulting to 1 s and capping at 60 s.
