@@ -89,19 +89,11 @@ func summaryTool(c awsclient.Clients, env tools.Env) tools.Tool {
 			"RFC 3339. NEXT: get_rds_events for failovers and reboots, get_slow_queries for the load behind them.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in SummaryInput) (SummaryOutput, error) {
-		region, err := awsclient.Region(c, in.Region)
+		t, w, err := cluster.Resolve(ctx, c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: env.Clock(), MaxAge: 30 * 24 * time.Hour, Max: 7 * 24 * time.Hour})
 		if err != nil {
 			return SummaryOutput{}, err
 		}
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: env.Clock(), Region: region, MaxAge: 30 * 24 * time.Hour, Max: 7 * 24 * time.Hour})
-		if err != nil {
-			return SummaryOutput{}, tools.Errorf("%s", err.Error())
-		}
-		api := c.RDS(region)
-		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
-		if err != nil {
-			return SummaryOutput{}, err
-		}
+		region, api := t.Region, c.RDS(t.Region)
 		res, err := Collect(ctx, c.Logs(region), api, t, w, Request{Instance: in.Instance, TopN: in.TopN, Budget: 60 * time.Second})
 		if err != nil {
 			return SummaryOutput{}, err

@@ -130,19 +130,11 @@ func slowQueriesTool(d deps) tools.Tool {
 			"long_query_time is too high. Window: since (24h) or start/end RFC 3339. NEXT: get_db_load for load by wait event.",
 		ReadOnly: true, Idempotent: true, OpenWorld: true,
 	}, func(ctx context.Context, in SlowQueriesInput) (SlowQueriesOutput, error) {
-		region, err := awsclient.Region(d.c, in.Region)
+		t, w, err := cluster.Resolve(ctx, d.c, in.ClusterID, in.Region, in.Input, timewin.Options{Now: d.env.Clock(), MaxAge: 30 * 24 * time.Hour, Max: 7 * 24 * time.Hour})
 		if err != nil {
 			return SlowQueriesOutput{}, err
 		}
-		w, err := timewin.Resolve(in.Input, timewin.Options{Now: d.env.Clock(), Region: region, MaxAge: 30 * 24 * time.Hour, Max: 7 * 24 * time.Hour})
-		if err != nil {
-			return SlowQueriesOutput{}, tools.Errorf("%s", err.Error())
-		}
-		api := d.c.RDS(region)
-		t, err := cluster.Describe(ctx, api, region, in.ClusterID)
-		if err != nil {
-			return SlowQueriesOutput{}, err
-		}
+		region, api := t.Region, d.c.RDS(t.Region)
 		res, err := Collect(ctx, d.c.Logs(region), api, t, w, Request{
 			Instance: in.Instance, TopN: in.TopN, OrderBy: in.OrderBy, RawExamples: in.RawExamples, Budget: 60 * time.Second,
 		})
