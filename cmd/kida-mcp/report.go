@@ -443,7 +443,7 @@ func printDryRun(w io.Writer, out delivery.Outcome, dc delivery.Config, dir stri
 	if len(out.Workflow) > 0 {
 		fmt.Fprintln(w, "\n== Slack workflow webhook (URL from the configuration, not shown), one POST per cluster:")
 		for _, p := range out.Workflow {
-			b, _ := marshalNoEscape(p)
+			b, _ := delivery.MarshalJSON(p)
 			fmt.Fprintf(w, "%s\n", b)
 		}
 	}
@@ -454,14 +454,6 @@ func printDryRun(w io.Writer, out delivery.Outcome, dc delivery.Config, dir stri
 	if out.SNS != nil && dc.SNS != nil {
 		fmt.Fprintf(w, "\n== SNS %s\nSubject: %s\n\n%s", dc.SNS.TopicARN, out.SNS.Subject, out.SNS.Message)
 	}
-}
-
-func marshalNoEscape(v any) ([]byte, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(v)
-	return []byte(strings.TrimRight(b.String(), "\n")), err
 }
 
 func orDefault(s, def string) string {

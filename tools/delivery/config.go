@@ -221,7 +221,7 @@ func (c Config) Validate() error {
 			if !sec.Set() {
 				continue
 			}
-			if err := checkWebhook(sec.v); err != nil {
+			if err := CheckWebhook(sec.v); err != nil {
 				return fmt.Errorf("delivery.slack.%s: the configured URL %s; copy the webhook URL from Slack again (the value itself is not shown)", name, err)
 			}
 		}
@@ -232,8 +232,9 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// checkWebhook validates a webhook URL without ever including it in the message.
-func checkWebhook(raw string) error {
+// CheckWebhook accepts https URLs (and http on loopback, for tests and local receivers); the error never
+// contains the URL.
+func CheckWebhook(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	switch {
 	case err != nil || u.Host == "":

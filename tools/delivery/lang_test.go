@@ -21,7 +21,7 @@ func TestMessagesGolden(t *testing.T) {
 		}
 		var wf []string
 		for _, r := range rows {
-			b, err := marshal(WorkflowPayloadLang(r, "2026-11-22", lang))
+			b, err := MarshalJSON(WorkflowPayloadLang(r, "2026-11-22", lang))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -31,7 +31,7 @@ func TestMessagesGolden(t *testing.T) {
 		if err := ValidateMessage(m); err != nil {
 			t.Fatalf("%s: %v", lang, err)
 		}
-		in, err := marshal(m)
+		in, err := MarshalJSON(m)
 		if err != nil {
 			t.Fatal(err)
 		}

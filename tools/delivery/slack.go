@@ -141,10 +141,10 @@ func IncomingMessageLang(rows []Row, date string, loc *time.Location, lang strin
 			names = append(names, r.Cluster)
 		}
 		txt := p.T("slack.more", len(names), strings.Join(names, ", "))
-		m.Blocks = append(m.Blocks, Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: fitMrkdwn(txt)}})
+		m.Blocks = append(m.Blocks, Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: FitMrkdwn(txt)}})
 	}
 	if note != "" {
-		m.Blocks = append(m.Blocks, Block{Type: "context", Elements: []Text{{Type: "mrkdwn", Text: fitMrkdwn(note)}}})
+		m.Blocks = append(m.Blocks, Block{Type: "context", Elements: []Text{{Type: "mrkdwn", Text: FitMrkdwn(note)}}})
 	}
 	return m
 }
@@ -154,7 +154,7 @@ func clusterBlock(r Row, p *i18n.P) Block {
 	fmt.Fprintf(&b, "%s *%s* (%s) — ", verdictEmoji(r), EscapeMrkdwn(r.Cluster), EscapeMrkdwn(r.Region))
 	if r.Failed() {
 		b.WriteString(p.T("slack.failedAt", EscapeMrkdwn(r.Stage), EscapeMrkdwn(tools.Truncate(oneLine(r.Error), 1500))))
-		return Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: fitMrkdwn(b.String())}}
+		return Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: FitMrkdwn(b.String())}}
 	}
 	label, _ := verdictLabel(p, r.Verdict)
 	b.WriteString(p.T("slack.counts", EscapeMrkdwn(label), r.Critical, r.Warning, r.Info))
@@ -182,12 +182,12 @@ func clusterBlock(r Row, p *i18n.P) Block {
 	case r.LinkNote != "":
 		b.WriteString("\n_" + EscapeMrkdwn(oneLine(r.LinkNote)) + "_")
 	}
-	blk.Text = &Text{Type: "mrkdwn", Text: fitMrkdwn(b.String())}
+	blk.Text = &Text{Type: "mrkdwn", Text: FitMrkdwn(b.String())}
 	return blk
 }
 
-// fitMrkdwn cuts already-escaped mrkdwn to the section limit without splitting an entity.
-func fitMrkdwn(s string) string {
+// FitMrkdwn cuts escaped mrkdwn to Slack's section limit without splitting an entity.
+func FitMrkdwn(s string) string {
 	if utf8.RuneCountInString(s) <= MaxSectionText {
 		return s
 	}
@@ -237,8 +237,8 @@ func ValidateMessage(m Message) error {
 	return nil
 }
 
-// marshal encodes without HTML escaping, so URLs stay readable in the outbox and dry runs.
-func marshal(v any) ([]byte, error) {
+// MarshalJSON encodes v without HTML escaping (Slack and SNS payloads) and without a trailing newline.
+func MarshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -339,7 +339,7 @@ func (d Deps) NotifyWorkflow(ctx context.Context, rows []Row, date string) []Del
 	var out []Delivery
 	for _, r := range rows {
 		del := Delivery{Channel: ChannelSlackWorkflow, Target: r.Cluster}
-		body, err := marshal(WorkflowPayloadLang(r, date, d.Lang))
+		body, err := MarshalJSON(WorkflowPayloadLang(r, date, d.Lang))
 		if err == nil {
 			del.Attempts, err = d.PostWebhook(ctx, d.slack().Workflow, body)
 		}
@@ -361,7 +361,7 @@ func (d Deps) NotifyIncoming(ctx context.Context, rows []Row, date string) Deliv
 		del.Error = "message breaks Slack's limits: " + err.Error()
 		return del
 	}
-	body, err := marshal(m)
+	body, err := MarshalJSON(m)
 	if err == nil {
 		del.Attempts, err = d.PostWebhook(ctx, d.slack().Incoming, body)
 	}

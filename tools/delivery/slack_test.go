@@ -149,7 +149,7 @@ func TestBlockKitWithinLimitsAndEscaped(t *testing.T) {
 	if err := ValidateMessage(m); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := marshal(m)
+	b, _ := MarshalJSON(m)
 	s := string(b)
 	if strings.Contains(s, "<!channel>") || strings.Contains(s, "<https://evil") || !strings.Contains(s, "&lt;!channel&gt;") || !strings.Contains(s, "&amp; *bold*") {
 		t.Errorf("mrkdwn not escaped: %s", s)

@@ -184,7 +184,7 @@ func TestExpiringCredentialsCapTheLink(t *testing.T) {
 	until := Stamp(row.Link.ExpiresAt, seoul)
 	e, _ := BuildEmail([]Row{row}, "2026-11-22", seoul, time.Now())
 	sm := BuildSNS(e, []Row{row}, "2026-11-22")
-	blocks, _ := marshal(IncomingMessage([]Row{row}, "2026-11-22"))
+	blocks, _ := MarshalJSON(IncomingMessage([]Row{row}, "2026-11-22"))
 	for name, text := range map[string]string{"email html": e.HTML, "email text": e.Text, "sns": sm.Message, "slack": string(blocks)} {
 		if !strings.Contains(text, "valid for 4h59m") || !strings.Contains(text, until) || !strings.Contains(text, "not 7d") {
 			t.Errorf("%s does not state the real expiry (4h59m, until %s):\n%s", name, until, text)

@@ -95,7 +95,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: neither slack nor email is configured", key)
 		}
 		if d.Slack.Set() {
-			if err := checkWebhookURL(d.Slack.Reveal()); err != nil {
+			if err := delivery.CheckWebhook(d.Slack.Reveal()); err != nil {
 				return fmt.Errorf("%s.slack: the webhook URL %v (the value is not shown); copy the incoming webhook URL from Slack again", key, err)
 			}
 		}

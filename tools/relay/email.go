@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
 )
 
@@ -54,7 +55,7 @@ func (f Format) Email(n Notification) delivery.Email {
 		add("Alarm", oneLine(a.Name))
 		add("Region", a.Region)
 		add("Account", a.AccountID)
-		add("Reason", cut(a.Reason, 4000))
+		add("Reason", tools.Truncate(a.Reason, 4000))
 		if t := a.Trigger; t != nil {
 			if t.MetricName != "" {
 				add("Metric", strings.TrimSpace(t.Namespace+" "+t.MetricName+" · "+strings.ToLower(t.Statistic)+" over "+period(t.Period)))
@@ -67,7 +68,7 @@ func (f Format) Email(n Notification) delivery.Email {
 		if res.ID != "" {
 			add("Database", plainResource(res))
 		}
-		add("Description", cut(a.Description, 4000))
+		add("Description", tools.Truncate(a.Description, 4000))
 		link("Console", "Open the alarm", f.alarmConsoleURL(a))
 		link("Report", "Latest kida report", f.reportURL(res, a.Region))
 	case n.RDS != nil:
@@ -75,7 +76,7 @@ func (f Format) Email(n Notification) delivery.Email {
 		_, color = groupStyle(e.Group, e.Message)
 		title = fmt.Sprintf("RDS %s: %s", strings.ReplaceAll(e.Group, "_", " "), oneLine(e.SourceID))
 		res := f.resolve(e.Resource())
-		add("Message", cut(e.Message, 4000))
+		add("Message", tools.Truncate(e.Message, 4000))
 		add("Source", plainResource(res))
 		add("When", f.when(e.Time))
 		add("Categories", strings.Join(e.Categories, ", "))
@@ -87,7 +88,7 @@ func (f Format) Email(n Notification) delivery.Email {
 	default:
 		return delivery.Email{Subject: "[kida] unknown event", Text: "unknown event\n"}
 	}
-	subject := cut(oneLine("[kida] "+title), 150)
+	subject := tools.Truncate(oneLine("[kida] "+title), 150)
 	var text strings.Builder
 	text.WriteString(title + "\n\n")
 	for _, r := range rows {

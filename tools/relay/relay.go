@@ -1,12 +1,12 @@
 package relay
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
 )
 
@@ -187,7 +187,7 @@ func (r *Relay) sendSlack(ctx context.Context, dd delivery.Deps, n Notification,
 		del.Error = "message breaks Slack's limits: " + err.Error()
 		return del
 	}
-	body, err := marshal(m)
+	body, err := delivery.MarshalJSON(m)
 	if err != nil {
 		del.Error = err.Error()
 		return del
@@ -223,13 +223,13 @@ func (r *Relay) Payloads(n Notification) map[string]json.RawMessage {
 	for _, name := range names {
 		dest := r.cfg.Destinations[name]
 		if dest.Slack.Set() {
-			if b, err := marshal(r.cfg.Format.Slack(n)); err == nil {
+			if b, err := delivery.MarshalJSON(r.cfg.Format.Slack(n)); err == nil {
 				out[name+"/slack"] = b
 			}
 		}
 		if dest.Email != nil {
 			e := r.cfg.Format.Email(n)
-			if b, err := marshal(map[string]string{"subject": e.Subject, "text": e.Text}); err == nil {
+			if b, err := delivery.MarshalJSON(map[string]string{"subject": e.Subject, "text": e.Text}); err == nil {
 				out[name+"/email"] = b
 			}
 		}
@@ -254,23 +254,12 @@ func Summary(n Notification) string {
 		if from == "" {
 			from = "?"
 		}
-		return fmt.Sprintf("alarm %q %s → %s at %s", cut(oneLine(a.Name), 120), from, a.State, a.Time.UTC().Format("2006-01-02T15:04:05Z"))
+		return fmt.Sprintf("alarm %q %s → %s at %s", tools.Truncate(oneLine(a.Name), 120), from, a.State, a.Time.UTC().Format("2006-01-02T15:04:05Z"))
 	case n.RDS != nil:
 		e := n.RDS
-		return fmt.Sprintf("rds %s %s %s: %s at %s", e.Group, e.SourceType, cut(oneLine(e.SourceID), 120), cut(oneLine(e.Message), 160), e.Time.UTC().Format("2006-01-02T15:04:05Z"))
+		return fmt.Sprintf("rds %s %s %s: %s at %s", e.Group, e.SourceType, tools.Truncate(oneLine(e.SourceID), 120), tools.Truncate(oneLine(e.Message), 160), e.Time.UTC().Format("2006-01-02T15:04:05Z"))
 	}
-	return "unknown: " + cut(n.Why, 200)
-}
-
-// marshal encodes without HTML escaping (Slack reads &, < and > as its own escapes).
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return "unknown: " + tools.Truncate(n.Why, 200)
 }
 
 // Err joins the failures into one error for Lambda, so the invocation is retried (nil when none failed).

@@ -460,7 +460,7 @@ func TestUntrustedTextIsEscaped(t *testing.T) {
 	}
 	ev, _ := Parse(readEvent(t, "eventbridge-rds-cluster-failover.json"))
 	ev[0].RDS.Message = "failover <script>alert(1)</script> <!everyone>"
-	s2, _ := marshal((Format{}).Slack(ev[0]))
+	s2, _ := delivery.MarshalJSON((Format{}).Slack(ev[0]))
 	if strings.Contains(string(s2), "<script>") || strings.Contains(string(s2), "<!everyone>") {
 		t.Errorf("RDS message not escaped: %s", s2)
 	}
@@ -544,7 +544,7 @@ func TestInstanceResolvesToItsCluster(t *testing.T) {
 		}
 		return ""
 	}}
-	b, _ := marshal(f.Slack(ns[0]))
+	b, _ := delivery.MarshalJSON(f.Slack(ns[0]))
 	for _, w := range []string{"*Database:* DB instance orders-prod-1 (cluster orders-prod)", "https://reports.example.com/orders-prod/latest.html"} {
 		if !strings.Contains(string(b), w) {
 			t.Errorf("lacks %q: %s", w, b)

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kida-mcp/kida-mcp/tools"
 	"github.com/kida-mcp/kida-mcp/tools/delivery"
 	"github.com/kida-mcp/kida-mcp/tools/events"
 )
@@ -130,7 +131,7 @@ func (f Format) alarmSlack(a *Alarm) SlackMessage {
 	if a.Rule != "" {
 		kind = "Composite alarm"
 	}
-	fmt.Fprintf(&b, "*%s:* %s · %s", kind, esc(cut(oneLine(a.Name), 300)), esc(orQ(a.Region)))
+	fmt.Fprintf(&b, "*%s:* %s · %s", kind, esc(tools.Truncate(oneLine(a.Name), 300)), esc(orQ(a.Region)))
 	if a.AccountID != "" {
 		fmt.Fprintf(&b, " · account %s", esc(a.AccountID))
 	}
@@ -140,7 +141,7 @@ func (f Format) alarmSlack(a *Alarm) SlackMessage {
 	}
 	blocks = append(blocks, first)
 	if a.Reason != "" {
-		blocks = append(blocks, section("*Reason:* "+esc(cut(a.Reason, maxUntrusty))))
+		blocks = append(blocks, section("*Reason:* "+esc(tools.Truncate(a.Reason, maxUntrusty))))
 	}
 	var d strings.Builder
 	if t := a.Trigger; t != nil {
@@ -159,13 +160,13 @@ func (f Format) alarmSlack(a *Alarm) SlackMessage {
 				fmt.Fprintf(&d, "…and %d more queries\n", len(t.Metrics)-4)
 				break
 			}
-			fmt.Fprintf(&d, "• %s\n", esc(cut(q, 300)))
+			fmt.Fprintf(&d, "• %s\n", esc(tools.Truncate(q, 300)))
 		}
 	}
 	if a.Rule != "" {
-		fmt.Fprintf(&d, "*Rule:* %s\n", esc(cut(a.Rule, 1000)))
+		fmt.Fprintf(&d, "*Rule:* %s\n", esc(tools.Truncate(a.Rule, 1000)))
 		if len(a.Children) > 0 {
-			fmt.Fprintf(&d, "*Triggered by:* %s\n", esc(cut(strings.Join(a.Children, ", "), 1000)))
+			fmt.Fprintf(&d, "*Triggered by:* %s\n", esc(tools.Truncate(strings.Join(a.Children, ", "), 1000)))
 		}
 	}
 	res := f.resolve(a.Resource())
@@ -176,7 +177,7 @@ func (f Format) alarmSlack(a *Alarm) SlackMessage {
 		blocks = append(blocks, section(s))
 	}
 	if desc := strings.TrimSpace(a.Description); desc != "" {
-		blocks = append(blocks, section("*Description:* "+esc(cut(desc, maxUntrusty))))
+		blocks = append(blocks, section("*Description:* "+esc(tools.Truncate(desc, maxUntrusty))))
 	}
 	if c := f.context(res, a.Region); c != nil {
 		blocks = append(blocks, *c)
@@ -190,10 +191,10 @@ func (f Format) rdsSlack(e *RDSEvent) SlackMessage {
 	esc := delivery.EscapeMrkdwn
 	label := strings.ReplaceAll(e.Group, "_", " ")
 	res := f.resolve(e.Resource())
-	m := SlackMessage{Text: fmt.Sprintf("%s RDS %s: %s — %s", emoji, label, esc(oneLine(e.SourceID)), esc(cut(oneLine(e.Message), 300)))}
+	m := SlackMessage{Text: fmt.Sprintf("%s RDS %s: %s — %s", emoji, label, esc(oneLine(e.SourceID)), esc(tools.Truncate(oneLine(e.Message), 300)))}
 	var blocks []delivery.Block
 	blocks = append(blocks, header(emoji+" RDS "+label+": "+oneLine(e.SourceID)))
-	msg := section("*" + esc(cut(oneLine(e.Message), maxUntrusty)) + "*")
+	msg := section("*" + esc(tools.Truncate(oneLine(e.Message), maxUntrusty)) + "*")
 	if u := f.rdsConsoleURL(res, e.Region); u != "" {
 		msg.Accessory = &delivery.Element{Type: "button", Text: &delivery.Text{Type: "plain_text", Text: "Open in RDS console"}, URL: u, ActionID: "open-rds"}
 	}
@@ -229,7 +230,7 @@ func (f Format) resourceText(r Resource, region string) string {
 	case "instance", "cluster", "snapshot", "cluster snapshot":
 		kind = "DB " + kind
 	}
-	s := strings.TrimSpace(kind + " " + esc(cut(oneLine(r.ID), 300)))
+	s := strings.TrimSpace(kind + " " + esc(tools.Truncate(oneLine(r.ID), 300)))
 	var extra []string
 	if r.Cluster != "" {
 		extra = append(extra, "cluster "+esc(r.Cluster))
@@ -412,32 +413,11 @@ func period(s int) string {
 }
 
 func header(s string) delivery.Block {
-	return delivery.Block{Type: "header", Text: &delivery.Text{Type: "plain_text", Text: cut(s, delivery.MaxHeaderText), Emoji: true}}
+	return delivery.Block{Type: "header", Text: &delivery.Text{Type: "plain_text", Text: tools.Truncate(s, delivery.MaxHeaderText), Emoji: true}}
 }
 
 func section(mrkdwn string) delivery.Block {
-	return delivery.Block{Type: "section", Text: &delivery.Text{Type: "mrkdwn", Text: fitSection(mrkdwn)}}
-}
-
-// fitSection keeps escaped mrkdwn within the section limit without splitting an entity.
-func fitSection(s string) string {
-	if utf8.RuneCountInString(s) <= delivery.MaxSectionText {
-		return s
-	}
-	c := string([]rune(s)[:delivery.MaxSectionText-1])
-	if i := strings.LastIndexByte(c, '&'); i >= 0 && i > len(c)-6 && !strings.Contains(c[i:], ";") {
-		c = c[:i]
-	}
-	return c + "…"
-}
-
-// cut shortens s to n runes with an ellipsis.
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+	return delivery.Block{Type: "section", Text: &delivery.Text{Type: "mrkdwn", Text: delivery.FitMrkdwn(mrkdwn)}}
 }
 
 // oneLine folds line breaks and tabs into spaces.
